@@ -1,0 +1,162 @@
+"""The desk: one place that answers a question, for Telegram and the command line alike.
+
+``Desk.reply(text, preferred_language=...)`` runs DESIGN.md's steps 2 to 6 (safety, smalltalk,
+matching, decision, language) and returns a :class:`Reply` whose ``text`` is Telegram HTML,
+exactly what the user sees. It never touches Telegram or the database: callers record what
+must be recorded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot import i18n
+from faq.decision import Decision, Thresholds, decide
+from faq.language import LanguageDetector
+from faq.markup import escape
+from faq.matcher import Matcher
+from faq.models import FALLBACK_LANGUAGE, LANGUAGES, Entry, FaqTree
+from faq.safety import SafetyCheck
+from faq.smalltalk import SmalltalkMatcher
+
+Kind = Literal["answer", "clarify", "unanswered", "safety", "smalltalk"]
+
+#: Longest question the desk reads; the rest is ignored (Telegram caps messages at 4,096).
+MAX_QUESTION_CHARS = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """An entry and how well the question matched it (0-100)."""
+
+    entry: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What the desk says to one question."""
+
+    question: str
+    kind: Kind
+    language: str
+    text: str
+    entry: str | None = None
+    suggestions: tuple[str, ...] = ()
+    candidates: tuple[Candidate, ...] = ()
+    score: float = 0.0
+    fallback: bool = False  # the entry lacks the language; the answer is in English
+    related: tuple[str, ...] = field(default=())
+
+    def as_json(self) -> dict[str, object]:
+        """The ``welcomebot ask --json`` object (DESIGN.md, "Command line")."""
+        return {
+            "question": self.question,
+            "kind": self.kind,
+            "entry": self.entry,
+            "suggestions": list(self.suggestions),
+            "candidates": [{"entry": c.entry, "score": round(c.score, 1)} for c in self.candidates],
+            "language": self.language,
+            "score": round(self.score, 1),
+            "text": self.text,
+        }
+
+
+class Desk:
+    """Answers questions from one FAQ tree. Cheap to call; build once, share everywhere."""
+
+    def __init__(self, tree: FaqTree, *, thresholds: Thresholds | None = None) -> None:
+        self.thresholds = thresholds or Thresholds()
+        self._languages = LanguageDetector()
+        self.load(tree)
+
+    def load(self, tree: FaqTree) -> None:
+        """Switch to another (already validated) tree, e.g. after a reload."""
+        matcher = Matcher(tree)
+        safety = SafetyCheck(tree.safety)
+        smalltalk = SmalltalkMatcher(tree.smalltalk)
+        # assigned together at the end so a concurrent reply never sees half a reload
+        self.tree, self.matcher, self.safety, self.smalltalk = tree, matcher, safety, smalltalk
+
+    # ------------------------------------------------------------------ free text
+    def reply(self, text: str, *, preferred_language: str | None = None) -> Reply:
+        """Answer ``text``; ``preferred_language`` is the user's choice or Telegram's language."""
+        question = text[:MAX_QUESTION_CHARS]
+        preferred = preferred_language if preferred_language in LANGUAGES else None
+        matches = self.matcher.match(question)
+        candidates = tuple(Candidate(m.entry, m.score) for m in matches[:3])
+        top = candidates[0].score if candidates else 0.0
+
+        if self.safety.is_crisis(question):
+            lang = self._languages.detect(question, hint=matches[0].language if matches else None,
+                                          fallback=preferred or FALLBACK_LANGUAGE)
+            reply = self._entry_reply(question, "safety", self.tree.safety.entry, lang, candidates, top)
+            return reply
+
+        hint = matches[0].language if matches else None
+        small = self.smalltalk.match(question)
+        decision = decide(matches, self.thresholds)
+        if small is not None and (decision.kind != "answer" or small.coverage >= 0.99):
+            lang = self._languages.detect(question, hint=small.language,
+                                          fallback=preferred or FALLBACK_LANGUAGE)
+            body, _ = small.kind.reply(lang)
+            return Reply(question=question, kind="smalltalk", language=lang, text=body,
+                         candidates=candidates, score=top)
+
+        lang = self._languages.detect(question, hint=hint, fallback=preferred or FALLBACK_LANGUAGE)
+        if decision.kind == "answer" and decision.entry:
+            return self._entry_reply(question, "answer", decision.entry, lang, candidates, top)
+        if decision.kind == "clarify":
+            return self._clarify(question, decision, lang, candidates, top)
+        return Reply(question=question, kind="unanswered", language=lang,
+                     text=i18n.gettext(lang, "Sorry, I don't know the answer to that yet. "
+                                             "I have noted your question so our team can improve "
+                                             "my answers. You could rephrase it, browse the "
+                                             "topics, or talk to a person."),
+                     candidates=candidates, score=top)
+
+    # ------------------------------------------------------------------ buttons and menus
+    def entry_reply(self, entry_id: str, language: str) -> Reply:
+        """The answer to one entry, as shown after a button press (topic menu, suggestion)."""
+        lang = language if language in LANGUAGES else FALLBACK_LANGUAGE
+        return self._entry_reply("", "answer", entry_id, lang, (), 100.0)
+
+    def entry(self, entry_id: str) -> Entry | None:
+        """The entry with this id, if it exists in the current tree."""
+        return self.tree.entries.get(entry_id)
+
+    def search(self, text: str, *, language: str, limit: int = 5) -> list[Reply]:
+        """Best entries for ``text`` as answers (inline mode); safety first when it triggers."""
+        lang = language if language in LANGUAGES else FALLBACK_LANGUAGE
+        if self.safety.is_crisis(text):
+            return [self._entry_reply(text, "safety", self.tree.safety.entry, lang, (), 100.0)]
+        floor = self.thresholds.clarify
+        return [
+            self._entry_reply(text, "answer", m.entry, lang, (), m.score)
+            for m in self.matcher.match(text)[:limit]
+            if m.score >= floor
+        ]
+
+    # ------------------------------------------------------------------ helpers
+    def _entry_reply(self, question: str, kind: Kind, entry_id: str, lang: str,
+                     candidates: tuple[Candidate, ...], score: float) -> Reply:
+        entry = self.tree.entries[entry_id]
+        translation, actual = entry.translation(lang)
+        text = translation.answer
+        if actual != lang:
+            note = i18n.gettext(lang, "This answer is not available in your language yet, so here it is in English.")
+            text = f"<i>{escape(note)}</i>\n\n{text}"
+        checked = i18n.gettext(lang, "Checked on {date}").format(date=i18n.format_date(entry.reviewed, lang))
+        text = f"{text}\n\n<i>{escape(checked)}</i>"
+        return Reply(question=question, kind=kind, language=lang, text=text, entry=entry_id,
+                     candidates=candidates, score=score, fallback=actual != lang,
+                     related=tuple(r for r in entry.related if r in self.tree.entries))
+
+    def _clarify(self, question: str, decision: Decision, lang: str,
+                 candidates: tuple[Candidate, ...], score: float) -> Reply:
+        lines = [escape(i18n.gettext(lang, "I'm not sure I understood. Did you mean one of these?"))]
+        for i, entry_id in enumerate(decision.suggestions, 1):
+            lines.append(f"{i}. {escape(self.tree.entries[entry_id].title(lang))}")
+        return Reply(question=question, kind="clarify", language=lang, text="\n".join(lines),
+                     suggestions=decision.suggestions, candidates=candidates, score=score)

@@ -1,0 +1,394 @@
+"""Load and validate an FAQ tree (see "FAQ files" in DESIGN.md and the README).
+
+Every problem becomes an :class:`FaqProblem` that names the file, the line and the field, so
+staff can fix a broken tree without reading code. :func:`load_tree` collects all problems
+and raises :class:`FaqLoadError` with the whole list rather than stopping at the first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from faq.markup import html_problems
+from faq.models import (
+    CATEGORIES,
+    LANGUAGES,
+    Entry,
+    FaqTree,
+    SafetyRules,
+    SmalltalkKind,
+    Translation,
+)
+
+#: The FAQ bundled with the package.
+BUNDLED_FAQ_DIR = Path(__file__).parent / "content"
+
+SAFETY_FILE = "safety.yaml"
+SYNONYMS_FILE = "synonyms.yaml"
+SMALLTALK_DIR = "smalltalk"
+
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_ENTRY_KEYS = {"id", "category", "reviewed", "sources", "related", "translations"}
+_ENTRY_REQUIRED = ("id", "category", "reviewed", "translations")
+_TRANSLATION_KEYS = {"questions", "keywords", "answer"}
+_SMALLTALK_KEYS = {"id", "translations"}
+_SMALLTALK_TRANSLATION_KEYS = {"patterns", "reply"}
+_SAFETY_KEYS = {"entry", "triggers", "not_crisis"}
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FaqProblem:
+    """One thing wrong with one file."""
+
+    file: Path
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else str(self.file)
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class FaqLoadError(Exception):
+    """The FAQ tree could not be loaded; ``problems`` lists every reason."""
+
+    def __init__(self, problems: list[FaqProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class _Doc:
+    """A YAML document as plain data plus the line of every node, by path."""
+
+    def __init__(self, path: Path, data: Any, lines: dict[Path_, int]) -> None:
+        self.path = path
+        self.data = data
+        self.lines = lines
+        self.problems: list[FaqProblem] = []
+
+    def line(self, where: Path_) -> int | None:
+        while where:
+            if where in self.lines:
+                return self.lines[where]
+            where = where[:-1]
+        return self.lines.get((), 1)
+
+    def problem(self, where: Path_, message: str) -> None:
+        field = ".".join(str(p) for p in where)
+        self.problems.append(FaqProblem(self.path, self.line(where), field, message))
+
+
+def _read(path: Path) -> _Doc:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        doc = _Doc(path, None, {})
+        doc.problems.append(FaqProblem(path, None, "", f"not UTF-8 text ({exc.reason})"))
+        return doc
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        doc = _Doc(path, None, {})
+        reason = getattr(exc, "problem", None) or str(exc)
+        doc.problems.append(
+            FaqProblem(path, mark.line + 1 if mark else None, "", f"invalid YAML: {reason}")
+        )
+        return doc
+    lines: dict[Path_, int] = {}
+    scalars = yaml.SafeLoader("")  # builds scalar values (dates, numbers) the standard way
+    data = _construct(node, (), lines, scalars) if node is not None else None
+    return _Doc(path, data, lines)
+
+
+def _construct(
+    node: yaml.Node, where: Path_, lines: dict[Path_, int], scalars: yaml.SafeLoader
+) -> Any:
+    lines[where] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = scalars.construct_object(key_node)
+            out[key] = _construct(value_node, (*where, str(key)), lines, scalars)
+            lines[(*where, str(key))] = key_node.start_mark.line + 1
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(v, (*where, i), lines, scalars) for i, v in enumerate(node.value)]
+    return scalars.construct_object(node)
+
+
+def _strings(doc: _Doc, value: Any, where: Path_, *, required: bool) -> tuple[str, ...]:
+    """A list of non-empty strings (a single string is accepted as a list of one)."""
+    if value is None:
+        if required:
+            doc.problem(where, "missing")
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        doc.problem(where, "must be a list of texts")
+        return ()
+    out: list[str] = []
+    for i, item in enumerate(value):
+        if isinstance(item, (int, float)) and not isinstance(item, bool):
+            item = str(item)
+        if not isinstance(item, str) or not item.strip():
+            doc.problem((*where, i), "must be a non-empty text")
+            continue
+        out.append(item.strip())
+    if required and not out:
+        doc.problem(where, "needs at least one item")
+    return tuple(out)
+
+
+def _unknown_keys(doc: _Doc, data: dict[str, Any], allowed: set[str], where: Path_) -> None:
+    for key in data:
+        if key not in allowed:
+            doc.problem((*where, str(key)), f"unknown key (allowed: {', '.join(sorted(allowed))})")
+
+
+def _entry(doc: _Doc) -> Entry | None:
+    data = doc.data
+    if not isinstance(data, dict):
+        doc.problem((), "an entry file must be a mapping with id, category, reviewed, translations")
+        return None
+    _unknown_keys(doc, data, _ENTRY_KEYS, ())
+    for key in _ENTRY_REQUIRED:
+        if key not in data:
+            doc.problem((key,), "missing")
+    entry_id = data.get("id")
+    if "id" in data and (not isinstance(entry_id, str) or not _ID.match(entry_id)):
+        doc.problem(("id",), "must be kebab-case: lowercase letters, digits and hyphens")
+    category = data.get("category")
+    if "category" in data and (not isinstance(category, str) or not _ID.match(category)):
+        doc.problem(("category",), f"must be one of {', '.join(CATEGORIES)} or a new kebab-case name")
+    reviewed = data.get("reviewed")
+    if "reviewed" in data and not isinstance(reviewed, date):
+        doc.problem(("reviewed",), "must be a date written as YYYY-MM-DD")
+    sources = _strings(doc, data.get("sources"), ("sources",), required=False)
+    for i, src in enumerate(sources):
+        if not src.startswith("https://"):
+            doc.problem(("sources", i), "must be an https:// address")
+    related = _strings(doc, data.get("related"), ("related",), required=False)
+    translations: dict[str, Translation] = {}
+    raw = data.get("translations")
+    if "translations" in data:
+        if not isinstance(raw, dict) or not raw:
+            doc.problem(("translations",), f"must map languages ({', '.join(LANGUAGES)}) to questions and answer")
+        else:
+            for lang, body in raw.items():
+                translation = _translation(doc, str(lang), body)
+                if translation:
+                    translations[str(lang)] = translation
+    if doc.problems or not isinstance(entry_id, str) or not isinstance(category, str):
+        return None
+    assert isinstance(reviewed, date)
+    return Entry(
+        id=entry_id,
+        category=category,
+        reviewed=reviewed,
+        sources=sources,
+        related=related,
+        translations=translations,
+        path=doc.path,
+    )
+
+
+def _translation(doc: _Doc, lang: str, body: Any) -> Translation | None:
+    where: Path_ = ("translations", lang)
+    if lang not in LANGUAGES:
+        doc.problem(where, f"unknown language (supported: {', '.join(LANGUAGES)})")
+        return None
+    if not isinstance(body, dict):
+        doc.problem(where, "must be a mapping with questions and answer")
+        return None
+    _unknown_keys(doc, body, _TRANSLATION_KEYS, where)
+    questions = _strings(doc, body.get("questions"), (*where, "questions"), required=True)
+    keywords = _strings(doc, body.get("keywords"), (*where, "keywords"), required=False)
+    answer = body.get("answer")
+    if not isinstance(answer, str) or not answer.strip():
+        doc.problem((*where, "answer"), "missing answer" if answer is None else "must be a non-empty text")
+        return None
+    for problem in html_problems(answer):
+        doc.problem((*where, "answer"), f"Telegram cannot show this HTML: {problem}")
+    if not questions:
+        return None
+    return Translation(questions=questions, keywords=keywords, answer=answer.strip())
+
+
+def _smalltalk(doc: _Doc) -> SmalltalkKind | None:
+    data = doc.data
+    if not isinstance(data, dict):
+        doc.problem((), "a smalltalk file must be a mapping with id and translations")
+        return None
+    _unknown_keys(doc, data, _SMALLTALK_KEYS, ())
+    kind_id = data.get("id")
+    if not isinstance(kind_id, str) or not _ID.match(kind_id):
+        doc.problem(("id",), "missing" if kind_id is None else "must be kebab-case")
+    raw = data.get("translations")
+    patterns: dict[str, tuple[str, ...]] = {}
+    replies: dict[str, str] = {}
+    if not isinstance(raw, dict) or not raw:
+        doc.problem(("translations",), "must map languages to patterns and reply")
+    else:
+        for lang, body in raw.items():
+            where: Path_ = ("translations", str(lang))
+            if lang not in LANGUAGES:
+                doc.problem(where, f"unknown language (supported: {', '.join(LANGUAGES)})")
+                continue
+            if not isinstance(body, dict):
+                doc.problem(where, "must be a mapping with patterns and reply")
+                continue
+            _unknown_keys(doc, body, _SMALLTALK_TRANSLATION_KEYS, where)
+            patterns[lang] = _strings(doc, body.get("patterns"), (*where, "patterns"), required=True)
+            reply = body.get("reply")
+            if not isinstance(reply, str) or not reply.strip():
+                doc.problem((*where, "reply"), "missing reply")
+                continue
+            for problem in html_problems(reply):
+                doc.problem((*where, "reply"), f"Telegram cannot show this HTML: {problem}")
+            replies[lang] = reply.strip()
+    if doc.problems or not isinstance(kind_id, str):
+        return None
+    return SmalltalkKind(id=kind_id, patterns=patterns, replies=replies)
+
+
+def _per_language(doc: _Doc, raw: Any, key: str, *, required: bool) -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    if raw is None and not required:
+        return out
+    if not isinstance(raw, dict) or not raw:
+        doc.problem((key,), "must map languages to lists of phrases")
+        return out
+    for lang, phrases in raw.items():
+        if lang not in LANGUAGES:
+            doc.problem((key, str(lang)), f"unknown language (supported: {', '.join(LANGUAGES)})")
+            continue
+        out[lang] = _strings(doc, phrases, (key, lang), required=required)
+    return out
+
+
+def _safety(doc: _Doc) -> SafetyRules | None:
+    data = doc.data
+    if not isinstance(data, dict):
+        doc.problem((), "safety.yaml must be a mapping with entry and triggers")
+        return None
+    _unknown_keys(doc, data, _SAFETY_KEYS, ())
+    entry = data.get("entry")
+    if not isinstance(entry, str) or not entry:
+        doc.problem(("entry",), "missing: the id of the entry crisis messages are answered with")
+    triggers = _per_language(doc, data.get("triggers"), "triggers", required=True)
+    not_crisis = _per_language(doc, data.get("not_crisis"), "not_crisis", required=False)
+    if doc.problems or not isinstance(entry, str):
+        return None
+    return SafetyRules(entry=entry, triggers=triggers, not_crisis=not_crisis)
+
+
+def _synonyms(doc: _Doc) -> dict[str, tuple[str, ...]]:
+    data = doc.data
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        doc.problem((), "synonyms.yaml must map concept names to lists of words and phrases")
+        return {}
+    out: dict[str, tuple[str, ...]] = {}
+    for concept, terms in data.items():
+        if not isinstance(concept, str) or not _ID.match(concept):
+            doc.problem((str(concept),), "concept names must be kebab-case")
+            continue
+        out[concept] = _strings(doc, terms, (concept,), required=True)
+    return out
+
+
+def _entry_files(root: Path) -> Iterator[Path]:
+    for path in sorted(root.rglob("*.yaml")):
+        rel = path.relative_to(root)
+        if rel.parts[0] == SMALLTALK_DIR or rel.name in (SAFETY_FILE, SYNONYMS_FILE):
+            continue
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        yield path
+
+
+def load_tree(root: Path | str | None = None) -> FaqTree:
+    """Load and validate the FAQ tree at ``root`` (the bundled FAQ by default).
+
+    Raises :class:`FaqLoadError` listing every problem when anything is wrong.
+    """
+    root = Path(root) if root is not None else BUNDLED_FAQ_DIR
+    if not root.is_dir():
+        raise FaqLoadError([FaqProblem(root, None, "", "FAQ directory not found")])
+    problems: list[FaqProblem] = []
+    entries: dict[str, Entry] = {}
+    id_lines: dict[str, tuple[Path, int | None]] = {}
+    related_refs: list[tuple[_Doc, int, str]] = []
+    for path in _entry_files(root):
+        doc = _read(path)
+        entry = _entry(doc) if not doc.problems else None
+        problems.extend(doc.problems)
+        if entry is None:
+            continue
+        if entry.id in entries:
+            first, _ = id_lines[entry.id]
+            problems.append(FaqProblem(path, doc.line(("id",)), "id", f"duplicate id {entry.id!r} (also in {first})"))
+            continue
+        if entry.category != path.parent.name and path.parent != root:
+            problems.append(
+                FaqProblem(path, doc.line(("category",)), "category",
+                           f"{entry.category!r} does not match the folder {path.parent.name!r}")
+            )
+        entries[entry.id] = entry
+        id_lines[entry.id] = (path, doc.line(("id",)))
+        related_refs.extend((doc, i, rel) for i, rel in enumerate(entry.related))
+    for doc, i, rel in related_refs:
+        if rel not in entries:
+            problems.append(FaqProblem(doc.path, doc.line(("related", i)), f"related.{i}", f"no entry with id {rel!r}"))
+
+    safety_path = root / SAFETY_FILE
+    safety: SafetyRules | None = None
+    if not safety_path.exists():
+        problems.append(FaqProblem(safety_path, None, "", "missing: crisis triggers are required"))
+    else:
+        doc = _read(safety_path)
+        if not doc.problems:
+            safety = _safety(doc)
+            if safety and safety.entry not in entries:
+                doc.problem(("entry",), f"no entry with id {safety.entry!r}")
+        problems.extend(doc.problems)
+
+    smalltalk: list[SmalltalkKind] = []
+    seen_kinds: set[str] = set()
+    for path in sorted((root / SMALLTALK_DIR).glob("*.yaml")):
+        doc = _read(path)
+        kind = _smalltalk(doc) if not doc.problems else None
+        problems.extend(doc.problems)
+        if kind:
+            if kind.id in seen_kinds:
+                problems.append(FaqProblem(path, doc.line(("id",)), "id", f"duplicate smalltalk id {kind.id!r}"))
+            seen_kinds.add(kind.id)
+            smalltalk.append(kind)
+
+    synonyms: dict[str, tuple[str, ...]] = {}
+    synonyms_path = root / SYNONYMS_FILE
+    if synonyms_path.exists():
+        doc = _read(synonyms_path)
+        if not doc.problems:
+            synonyms = _synonyms(doc)
+        problems.extend(doc.problems)
+
+    if not entries and not problems:
+        problems.append(FaqProblem(root, None, "", "no FAQ entries found (expected <category>/<id>.yaml files)"))
+    if problems:
+        raise FaqLoadError(problems)
+    assert safety is not None
+    return FaqTree(root=root, entries=entries, safety=safety, smalltalk=tuple(smalltalk), synonyms=synonyms)

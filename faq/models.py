@@ -1,0 +1,101 @@
+"""Immutable data types for the FAQ tree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+#: Languages the bot speaks, in display order. English is the fallback.
+LANGUAGES: tuple[str, ...] = ("en", "nl", "de", "es", "fr", "it", "zh")
+FALLBACK_LANGUAGE = "en"
+
+CATEGORIES: tuple[str, ...] = ("housing", "international-centre", "eduroam", "welfare", "general")
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """One language of an entry: how people ask it and what the bot answers."""
+
+    questions: tuple[str, ...]
+    answer: str
+    keywords: tuple[str, ...] = ()
+
+    @property
+    def title(self) -> str:
+        """The first question variant doubles as the entry's title in menus."""
+        return self.questions[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One FAQ entry (one YAML file)."""
+
+    id: str
+    category: str
+    reviewed: date
+    sources: tuple[str, ...]
+    related: tuple[str, ...]
+    translations: dict[str, Translation]
+    path: Path | None = None
+
+    def translation(self, language: str) -> tuple[Translation, str]:
+        """The translation for ``language``, else English, else the first one there is.
+
+        Returns the translation and the language it is actually in, so callers can say when
+        they fell back.
+        """
+        for lang in (language, FALLBACK_LANGUAGE, *self.translations):
+            if lang in self.translations:
+                return self.translations[lang], lang
+        raise LookupError(f"entry {self.id} has no translations")  # loader forbids this
+
+    def title(self, language: str) -> str:
+        """The menu title in ``language`` (with fallback)."""
+        return self.translation(language)[0].title
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyRules:
+    """Crisis trigger phrases and the idioms that only look alarming, per language."""
+
+    entry: str
+    triggers: dict[str, tuple[str, ...]]
+    not_crisis: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SmalltalkKind:
+    """One kind of smalltalk (greeting, thanks, ...): patterns and a reply per language."""
+
+    id: str
+    patterns: dict[str, tuple[str, ...]]
+    replies: dict[str, str]
+
+    def reply(self, language: str) -> tuple[str, str]:
+        """The reply in ``language`` or English, with the language it is in."""
+        for lang in (language, FALLBACK_LANGUAGE, *self.replies):
+            if lang in self.replies:
+                return self.replies[lang], lang
+        raise LookupError(f"smalltalk {self.id} has no replies")
+
+
+@dataclass(frozen=True, slots=True)
+class FaqTree:
+    """Everything loaded from one FAQ directory."""
+
+    root: Path
+    entries: dict[str, Entry]
+    safety: SafetyRules
+    smalltalk: tuple[SmalltalkKind, ...] = ()
+    synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def categories(self) -> list[str]:
+        """Categories that have entries, in the canonical order first."""
+        present = {e.category for e in self.entries.values()}
+        known = [c for c in CATEGORIES if c in present]
+        return known + sorted(present - set(known))
+
+    def in_category(self, category: str) -> list[Entry]:
+        """Entries of one category, in file order."""
+        return [e for e in self.entries.values() if e.category == category]
