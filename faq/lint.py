@@ -1,0 +1,66 @@
+"""Staff checks beyond the schema: what ``welcomebot faq check`` warns about."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from faq.matcher import Matcher
+from faq.models import LANGUAGES, FaqTree
+
+#: An answer not checked against its sources for this long is stale.
+STALE_AFTER = timedelta(days=365)
+
+
+@dataclass(frozen=True, slots=True)
+class Warning_:
+    """One lint warning about one entry."""
+
+    entry: str
+    file: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.entry}: {self.message}"
+
+
+def lint(tree: FaqTree, *, today: date | None = None, matcher: Matcher | None = None) -> list[Warning_]:
+    """Missing languages, stale ``reviewed`` dates, variants that another entry wins, and
+    languages missing from the safety triggers or smalltalk."""
+    today = today or date.today()
+    matcher = matcher or Matcher(tree)
+    warnings: list[Warning_] = []
+    for entry in tree.entries.values():
+        file = str(entry.path) if entry.path else entry.id
+        missing = [lang for lang in LANGUAGES if lang not in entry.translations]
+        if missing:
+            warnings.append(Warning_(entry.id, file, f"missing languages: {', '.join(missing)}"))
+        if today - entry.reviewed > STALE_AFTER:
+            warnings.append(Warning_(entry.id, file, f"reviewed {entry.reviewed.isoformat()}, over 12 months ago"))
+        if not entry.sources:
+            warnings.append(Warning_(entry.id, file, "no sources"))
+        for lang, translation in entry.translations.items():
+            for question in translation.questions:
+                ranked = matcher.match(question, limit=2)
+                if not ranked:
+                    warnings.append(Warning_(entry.id, file, f"[{lang}] {question!r} matches no entry"))
+                    continue
+                own = next((m.score for m in matcher.match(question) if m.entry == entry.id), 0.0)
+                if ranked[0].entry != entry.id and ranked[0].score > own:
+                    warnings.append(
+                        Warning_(
+                            entry.id,
+                            file,
+                            f"[{lang}] {question!r} scores higher for {ranked[0].entry} "
+                            f"({ranked[0].score:.0f}) than for its own entry ({own:.0f})",
+                        )
+                    )
+    safety_file = str(tree.root / "safety.yaml")
+    for lang in LANGUAGES:
+        if not tree.safety.triggers.get(lang):
+            warnings.append(Warning_("safety", safety_file, f"no crisis triggers for {lang}"))
+    for kind in tree.smalltalk:
+        missing = [lang for lang in LANGUAGES if lang not in kind.replies]
+        if missing:
+            warnings.append(Warning_(f"smalltalk:{kind.id}", str(tree.root / "smalltalk"), f"missing languages: {', '.join(missing)}"))
+    return warnings

@@ -1,0 +1,93 @@
+"""Crisis triggers: a message that names suicide, self-harm or acute danger gets the crisis
+entry at once, whatever else it says, and is never left to fuzzy matching.
+
+Trigger phrases come from ``safety.yaml``. They match as whole words anywhere in the
+message; longer phrases also match with a typo or two ("i wnat to kill myslef"). Chinese
+phrases match as substrings. Everyday idioms listed under ``not_crisis`` ("this deadline is
+killing me") are removed from the message first, so they never trigger.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from rapidfuzz import fuzz, process
+
+from faq.models import SafetyRules
+from faq.normalise import has_cjk, normalise
+
+#: Phrases at least this long (normalised, in characters) may match with typos.
+FUZZY_MIN_LEN = 9
+#: Least rapidfuzz ratio for a typo-tolerant match of a phrase.
+FUZZY_CUTOFF = 87.0
+
+
+def _word_pattern(phrases: list[str]) -> re.Pattern[str] | None:
+    if not phrases:
+        return None
+    ordered = sorted(set(phrases), key=len, reverse=True)
+    return re.compile("|".join(rf"(?<!\S){re.escape(p)}(?!\S)" for p in ordered))
+
+
+class SafetyCheck:
+    """Decides whether a message is a crisis message."""
+
+    def __init__(self, rules: SafetyRules) -> None:
+        latin: list[str] = []
+        self._cjk: list[str] = []
+        for phrases in rules.triggers.values():
+            for phrase in phrases:
+                norm = normalise(phrase)
+                if not norm:
+                    continue
+                if has_cjk(norm):
+                    self._cjk.append(norm.replace(" ", ""))
+                else:
+                    latin.append(norm)
+        idioms = [normalise(p) for ps in rules.not_crisis.values() for p in ps]
+        self._exact = _word_pattern(latin)
+        self._idioms_latin = _word_pattern([p for p in idioms if p and not has_cjk(p)])
+        self._idioms_cjk = sorted((p.replace(" ", "") for p in idioms if p and has_cjk(p)), key=len, reverse=True)
+        # typo-tolerant phrases grouped by word count, compared with windows of that size
+        self._fuzzy: dict[int, list[str]] = defaultdict(list)
+        for phrase in set(latin):
+            if len(phrase) >= FUZZY_MIN_LEN:
+                self._fuzzy[len(phrase.split())].append(phrase)
+
+    def _strip_idioms(self, text: str) -> str:
+        if self._idioms_latin is not None:
+            text = self._idioms_latin.sub(" | ", text)
+        for idiom in self._idioms_cjk:
+            text = text.replace(idiom, " | ")
+        return text
+
+    def trigger(self, message: str) -> str | None:
+        """The trigger phrase found in ``message``, or None."""
+        text = self._strip_idioms(normalise(message))
+        if self._exact is not None:
+            found = self._exact.search(text)
+            if found:
+                return found.group(0)
+        if self._cjk and has_cjk(text):
+            compact = text.replace(" ", "")
+            for phrase in self._cjk:
+                if phrase in compact:
+                    return phrase
+        words = text.split()
+        for size, phrases in self._fuzzy.items():
+            for width in {size - 1, size, size + 1}:
+                if width < 1:
+                    continue
+                for start in range(0, max(len(words) - width + 1, 0)):
+                    window = " ".join(words[start : start + width])
+                    if "|" in window:
+                        continue
+                    hit = process.extractOne(window, phrases, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+                    if hit is not None:
+                        return hit[0]
+        return None
+
+    def is_crisis(self, message: str) -> bool:
+        """True when ``message`` must get the crisis answer."""
+        return self.trigger(message) is not None
