@@ -51,7 +51,9 @@ def _thresholds(args: argparse.Namespace) -> Thresholds:
     for pair in overrides.split(","):
         key, _, value = pair.partition("=")
         if key.strip() not in Thresholds.__dataclass_fields__:
-            raise SettingsError(f"unknown threshold {key.strip()!r} (known: {', '.join(Thresholds.__dataclass_fields__)})")
+            raise SettingsError(
+                f"unknown threshold {key.strip()!r} (known: {', '.join(Thresholds.__dataclass_fields__)})"
+            )
         values[key.strip()] = float(value)
     return Thresholds(**values)  # type: ignore[arg-type]
 
@@ -82,14 +84,20 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if not args.question:
         # invalid UTF-8 must not crash a batch: undecodable bytes become U+FFFD
         stdin = open(sys.stdin.fileno(), encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
-    replies = [desk.reply(q, preferred_language=args.lang) for q in _questions(args, stdin)] if args.log else None
+    replies = (
+        [desk.reply(q, preferred_language=args.lang) for q in _questions(args, stdin)]
+        if args.log
+        else None
+    )
     if replies is not None:
         for reply in replies:
             _print_reply(reply, as_json=args.json, out=sys.stdout)
         asyncio.run(_log_replies(replies, settings))
         return 0
     for question in _questions(args, stdin):
-        _print_reply(desk.reply(question, preferred_language=args.lang), as_json=args.json, out=sys.stdout)
+        _print_reply(
+            desk.reply(question, preferred_language=args.lang), as_json=args.json, out=sys.stdout
+        )
         sys.stdout.flush()
     return 0
 
@@ -139,7 +147,10 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
         reply = desk.reply(line, preferred_language=args.lang)
         print(f"bot> {to_plain(reply.text)}")
         if reply.kind == "clarify":
-            hint = " | ".join(f"{i}: {desk.tree.entries[e].title(reply.language)}" for i, e in enumerate(reply.suggestions, 1))
+            hint = " | ".join(
+                f"{i}: {desk.tree.entries[e].title(reply.language)}"
+                for i, e in enumerate(reply.suggestions, 1)
+            )
             print(f"     ({hint})")
         print()
     return 0
@@ -164,7 +175,9 @@ def cmd_faq_check(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _summary(tree: FaqTree, warnings: int) -> None:
-    languages = sorted({lang for e in tree.entries.values() for lang in e.translations}, key=LANGUAGES.index)
+    languages = sorted(
+        {lang for e in tree.entries.values() for lang in e.translations}, key=LANGUAGES.index
+    )
     print(
         f"{len(tree.entries)} entries in {len(tree.categories())} categories, languages "
         f"{' '.join(languages)}; {len(tree.smalltalk)} smalltalk kinds; "
@@ -183,9 +196,17 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
     def answer(item: Item) -> Outcome:
         reply = desk.reply(item.question, preferred_language=args.lang)
-        return Outcome(reply.kind, reply.entry, reply.suggestions, tuple(c.entry for c in reply.candidates), reply.language)
+        return Outcome(
+            reply.kind,
+            reply.entry,
+            reply.suggestions,
+            tuple(c.entry for c in reply.candidates),
+            reply.language,
+        )
 
-    report = evaluate(items, answer, known_entries=list(desk.tree.entries) if args.only_present else None)
+    report = evaluate(
+        items, answer, known_entries=list(desk.tree.entries) if args.only_present else None
+    )
     if args.json:
         print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:
@@ -203,18 +224,37 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--faq-dir", type=Path, help="FAQ tree to use (default: FAQ_DIR or the bundled FAQ)")
-    common.add_argument("--thresholds", help="override decision thresholds, e.g. answer=50,margin=5")
+    common.add_argument(
+        "--faq-dir", type=Path, help="FAQ tree to use (default: FAQ_DIR or the bundled FAQ)"
+    )
+    common.add_argument(
+        "--thresholds", help="override decision thresholds, e.g. answer=50,margin=5"
+    )
 
-    parser = argparse.ArgumentParser(prog="welcomebot", description="The Leiden welcome bot: answers newcomers' questions from the FAQ files.")
+    parser = argparse.ArgumentParser(
+        prog="welcomebot",
+        description="The Leiden welcome bot: answers newcomers' questions from the FAQ files.",
+    )
     parser.add_argument("--version", action="version", version="welcomebot 0.1.0")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    ask = sub.add_parser("ask", parents=[common], help="answer a question (or one per line from stdin)")
-    ask.add_argument("question", nargs="*", help="the question; omit to read one per line from standard input")
-    ask.add_argument("--lang", choices=LANGUAGES, help="the user's preferred language (used when the question's language is unclear)")
+    ask = sub.add_parser(
+        "ask", parents=[common], help="answer a question (or one per line from stdin)"
+    )
+    ask.add_argument(
+        "question", nargs="*", help="the question; omit to read one per line from standard input"
+    )
+    ask.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="the user's preferred language (used when the question's language is unclear)",
+    )
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
-    ask.add_argument("--log", action="store_true", help="record unanswered questions in the database, as the bot does")
+    ask.add_argument(
+        "--log",
+        action="store_true",
+        help="record unanswered questions in the database, as the bot does",
+    )
     ask.set_defaults(func=cmd_ask)
 
     chat = sub.add_parser("chat", parents=[common], help="talk to the desk in the terminal")
@@ -223,13 +263,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     faq = sub.add_parser("faq", help="work with the FAQ files")
     faq_sub = faq.add_subparsers(dest="faq_command", metavar="ACTION", required=True)
-    check = faq_sub.add_parser("check", parents=[common], help="validate and lint the FAQ files (exit 1 on errors)")
+    check = faq_sub.add_parser(
+        "check", parents=[common], help="validate and lint the FAQ files (exit 1 on errors)"
+    )
     check.add_argument("--strict", action="store_true", help="also exit 1 when there are warnings")
     check.set_defaults(func=cmd_faq_check)
 
     ev = sub.add_parser("eval", parents=[common], help="figures on a labelled question file")
     ev.add_argument("file", type=Path, help="YAML list of {q, lang, expect}")
-    ev.add_argument("--only-present", action="store_true", help="skip questions whose entry is not in this FAQ")
+    ev.add_argument(
+        "--only-present", action="store_true", help="skip questions whose entry is not in this FAQ"
+    )
     ev.add_argument("--lang", choices=LANGUAGES, help="preferred language passed to the desk")
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")
     ev.add_argument("--misses", action="store_true", help="list every question that went wrong")
@@ -262,7 +306,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"welcomebot: {exc}", file=sys.stderr)
         return 2
     except FaqLoadError as exc:
-        print("welcomebot: the FAQ files have errors (run `welcomebot faq check`):", file=sys.stderr)
+        print(
+            "welcomebot: the FAQ files have errors (run `welcomebot faq check`):", file=sys.stderr
+        )
         for problem in exc.problems[:20]:
             print(f"  {problem}", file=sys.stderr)
         return 1

@@ -13,7 +13,7 @@ from typing import Literal
 
 from bot import i18n
 from faq.decision import Decision, Thresholds, decide
-from faq.language import LanguageDetector
+from faq.language import STRONG_HINT_BONUS, LanguageDetector
 from faq.markup import escape
 from faq.matcher import Matcher
 from faq.models import FALLBACK_LANGUAGE, LANGUAGES, Entry, FaqTree
@@ -68,7 +68,6 @@ class Desk:
 
     def __init__(self, tree: FaqTree, *, thresholds: Thresholds | None = None) -> None:
         self.thresholds = thresholds or Thresholds()
-        self._languages = LanguageDetector()
         self.load(tree)
 
     def load(self, tree: FaqTree) -> None:
@@ -76,8 +75,10 @@ class Desk:
         matcher = Matcher(tree)
         safety = SafetyCheck(tree.safety)
         smalltalk = SmalltalkMatcher(tree.smalltalk)
+        languages = LanguageDetector.for_vocabulary(matcher.words_by_language)
         # assigned together at the end so a concurrent reply never sees half a reload
         self.tree, self.matcher, self.safety, self.smalltalk = tree, matcher, safety, smalltalk
+        self._languages = languages
 
     # ------------------------------------------------------------------ free text
     def reply(self, text: str, *, preferred_language: str | None = None) -> Reply:
@@ -89,32 +90,55 @@ class Desk:
         top = candidates[0].score if candidates else 0.0
 
         if self.safety.is_crisis(question):
-            lang = self._languages.detect(question, hint=matches[0].language if matches else None,
-                                          fallback=preferred or FALLBACK_LANGUAGE)
-            reply = self._entry_reply(question, "safety", self.tree.safety.entry, lang, candidates, top)
+            lang = self._languages.detect(
+                question,
+                hint=matches[0].language if matches else None,
+                fallback=preferred or FALLBACK_LANGUAGE,
+            )
+            reply = self._entry_reply(
+                question, "safety", self.tree.safety.entry, lang, candidates, top
+            )
             return reply
 
         hint = matches[0].language if matches else None
         small = self.smalltalk.match(question)
         decision = decide(matches, self.thresholds)
         if small is not None and (decision.kind != "answer" or small.coverage >= 0.99):
-            lang = self._languages.detect(question, hint=small.language,
-                                          fallback=preferred or FALLBACK_LANGUAGE)
+            lang = self._languages.detect(
+                question,
+                hint=small.language,
+                hint_weight=STRONG_HINT_BONUS,
+                fallback=preferred or FALLBACK_LANGUAGE,
+            )
             body, _ = small.kind.reply(lang)
-            return Reply(question=question, kind="smalltalk", language=lang, text=body,
-                         candidates=candidates, score=top)
+            return Reply(
+                question=question,
+                kind="smalltalk",
+                language=lang,
+                text=body,
+                candidates=candidates,
+                score=top,
+            )
 
         lang = self._languages.detect(question, hint=hint, fallback=preferred or FALLBACK_LANGUAGE)
         if decision.kind == "answer" and decision.entry:
             return self._entry_reply(question, "answer", decision.entry, lang, candidates, top)
         if decision.kind == "clarify":
             return self._clarify(question, decision, lang, candidates, top)
-        return Reply(question=question, kind="unanswered", language=lang,
-                     text=i18n.gettext(lang, "Sorry, I don't know the answer to that yet. "
-                                             "I have noted your question so our team can improve "
-                                             "my answers. You could rephrase it, browse the "
-                                             "topics, or talk to a person."),
-                     candidates=candidates, score=top)
+        return Reply(
+            question=question,
+            kind="unanswered",
+            language=lang,
+            text=i18n.gettext(
+                lang,
+                "Sorry, I don't know the answer to that yet. "
+                "I have noted your question so our team can improve "
+                "my answers. You could rephrase it, browse the "
+                "topics, or talk to a person.",
+            ),
+            candidates=candidates,
+            score=top,
+        )
 
     # ------------------------------------------------------------------ buttons and menus
     def entry_reply(self, entry_id: str, language: str) -> Reply:
@@ -139,24 +163,58 @@ class Desk:
         ]
 
     # ------------------------------------------------------------------ helpers
-    def _entry_reply(self, question: str, kind: Kind, entry_id: str, lang: str,
-                     candidates: tuple[Candidate, ...], score: float) -> Reply:
+    def _entry_reply(
+        self,
+        question: str,
+        kind: Kind,
+        entry_id: str,
+        lang: str,
+        candidates: tuple[Candidate, ...],
+        score: float,
+    ) -> Reply:
         entry = self.tree.entries[entry_id]
         translation, actual = entry.translation(lang)
         text = translation.answer
         if actual != lang:
-            note = i18n.gettext(lang, "This answer is not available in your language yet, so here it is in English.")
+            note = i18n.gettext(
+                lang, "This answer is not available in your language yet, so here it is in English."
+            )
             text = f"<i>{escape(note)}</i>\n\n{text}"
-        checked = i18n.gettext(lang, "Checked on {date}").format(date=i18n.format_date(entry.reviewed, lang))
+        checked = i18n.gettext(lang, "Checked on {date}").format(
+            date=i18n.format_date(entry.reviewed, lang)
+        )
         text = f"{text}\n\n<i>{escape(checked)}</i>"
-        return Reply(question=question, kind=kind, language=lang, text=text, entry=entry_id,
-                     candidates=candidates, score=score, fallback=actual != lang,
-                     related=tuple(r for r in entry.related if r in self.tree.entries))
+        return Reply(
+            question=question,
+            kind=kind,
+            language=lang,
+            text=text,
+            entry=entry_id,
+            candidates=candidates,
+            score=score,
+            fallback=actual != lang,
+            related=tuple(r for r in entry.related if r in self.tree.entries),
+        )
 
-    def _clarify(self, question: str, decision: Decision, lang: str,
-                 candidates: tuple[Candidate, ...], score: float) -> Reply:
-        lines = [escape(i18n.gettext(lang, "I'm not sure I understood. Did you mean one of these?"))]
+    def _clarify(
+        self,
+        question: str,
+        decision: Decision,
+        lang: str,
+        candidates: tuple[Candidate, ...],
+        score: float,
+    ) -> Reply:
+        lines = [
+            escape(i18n.gettext(lang, "I'm not sure I understood. Did you mean one of these?"))
+        ]
         for i, entry_id in enumerate(decision.suggestions, 1):
             lines.append(f"{i}. {escape(self.tree.entries[entry_id].title(lang))}")
-        return Reply(question=question, kind="clarify", language=lang, text="\n".join(lines),
-                     suggestions=decision.suggestions, candidates=candidates, score=score)
+        return Reply(
+            question=question,
+            kind="clarify",
+            language=lang,
+            text="\n".join(lines),
+            suggestions=decision.suggestions,
+            candidates=candidates,
+            score=score,
+        )

@@ -65,30 +65,44 @@ class Tally:
             self.none_items += 1
             if answered:
                 self.none_answered += 1
-                self.misses.append(f"[{item.language}] {item.question!r}: expected no answer, got {out.entry}")
+                self.misses.append(
+                    f"[{item.language}] {item.question!r}: expected no answer, got {out.entry}"
+                )
         elif item.expect == CRISIS:
             self.crisis_items += 1
             if out.kind == "safety":
                 self.crisis_caught += 1
             else:
-                self.misses.append(f"[{item.language}] {item.question!r}: crisis missed ({out.kind} {out.entry})")
+                self.misses.append(
+                    f"[{item.language}] {item.question!r}: crisis missed ({out.kind} {out.entry})"
+                )
         elif item.expect == SMALLTALK:
             self.smalltalk_items += 1
             if out.kind == "smalltalk":
                 self.smalltalk_ok += 1
             else:
-                self.misses.append(f"[{item.language}] {item.question!r}: expected smalltalk, got {out.kind} {out.entry}")
+                self.misses.append(
+                    f"[{item.language}] {item.question!r}: expected smalltalk, got {out.kind} {out.entry}"
+                )
         else:
             self.entry_items += 1
             right = answered and out.entry == item.expect
             self.answered_correct += right
-            self.correct_in_answer_or_clarify += right or (out.kind == "clarify" and item.expect in out.suggestions)
+            self.correct_in_answer_or_clarify += right or (
+                out.kind == "clarify" and item.expect in out.suggestions
+            )
             self.wrong_answer += answered and out.entry != item.expect
             self.top1 += out.candidates[:1] == (item.expect,)
             self.top3 += item.expect in out.candidates[:3]
             if not right:
-                got = out.entry if answered else f"{out.kind} {list(out.suggestions) or list(out.candidates[:3])}"
-                self.misses.append(f"[{item.language}] {item.question!r}: expected {item.expect}, got {got}")
+                got = (
+                    out.entry
+                    if answered
+                    else f"{out.kind} {list(out.suggestions) or list(out.candidates[:3])}"
+                )
+                self.misses.append(
+                    f"[{item.language}] {item.question!r}: expected {item.expect}, got {got}"
+                )
 
     def figures(self) -> dict[str, float | None]:
         """Percentages (None where the group has no such items)."""
@@ -98,7 +112,9 @@ class Tally:
 
         return {
             "answered_correct": pct(self.answered_correct, self.entry_items),
-            "correct_in_answer_or_clarify": pct(self.correct_in_answer_or_clarify, self.entry_items),
+            "correct_in_answer_or_clarify": pct(
+                self.correct_in_answer_or_clarify, self.entry_items
+            ),
             "wrong_answer": pct(self.wrong_answer, self.entry_items),
             "out_of_scope_false_answer": pct(self.none_answered, self.none_items),
             "crisis_recall": pct(self.crisis_caught, self.crisis_items),
@@ -144,7 +160,8 @@ class Report:
         for name, tally in groups:
             figures = tally.figures()
             cells = "".join(
-                f"{'-' if figures[key] is None else format(figures[key], '.1f'):>10}" for key, _ in columns
+                f"{'-' if figures[key] is None else format(figures[key], '.1f'):>10}"
+                for key, _ in columns
             )
             rows.append(f"{name:<6}{tally.items:>5}{cells}")
         return "\n".join(rows)
@@ -175,7 +192,11 @@ def evaluate(
     by_language: dict[str, Tally] = {}
     skipped = 0
     for item in items:
-        if known_entries is not None and item.expect not in SPECIAL and item.expect not in known_entries:
+        if (
+            known_entries is not None
+            and item.expect not in SPECIAL
+            and item.expect not in known_entries
+        ):
             skipped += 1
             continue
         out = answer(item)

@@ -9,35 +9,79 @@ user's chosen or Telegram language, else English).
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from typing import Any
 
+from faq.commonness import zipf
 from faq.models import LANGUAGES
-from faq.normalise import is_cjk
+from faq.normalise import is_cjk, normalise
 
-#: Bonus for the language of the matching variant (lingua confidences are 0-1).
-HINT_BONUS = 0.3
+#: Bonus for the language of the matching variant (lingua confidences are 0-1) ...
+HINT_BONUS = 0.25
+#: ... and for the language of a smalltalk pattern that covers the whole message.
+STRONG_HINT_BONUS = 0.5
+#: Bonus for Spanish when the text has ¿ or ¡.
+SPANISH_MARKS_BONUS = 0.3
+#: The hint only counts for messages of at most this many words.
+HINT_MAX_WORDS = 3
 #: Below this combined confidence the fallback language is used.
-MIN_CONFIDENCE = 0.45
+MIN_CONFIDENCE = 0.2
 #: Messages with fewer letters than this carry too little evidence for statistics alone.
 MIN_LETTERS = 3
 
-_OURS = {"ENGLISH": "en", "DUTCH": "nl", "GERMAN": "de", "SPANISH": "es", "FRENCH": "fr",
-         "ITALIAN": "it", "CHINESE": "zh"}
+#: FAQ words used in this many languages' variants are jargon ("eduroam", "huurtoeslag",
+#: "BSN") when they are not everyday words (below JARGON_ZIPF): they say nothing about the
+#: language a question is written in.
+JARGON_LANGUAGES = 3
+JARGON_ZIPF = 4.5
+#: A language we do not speak must lead ours by this much before we give up on the text.
+OTHER_MARGIN = 0.2
+_WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’][^\W\d_]+)*")
+
+_OURS = {
+    "ENGLISH": "en",
+    "DUTCH": "nl",
+    "GERMAN": "de",
+    "SPANISH": "es",
+    "FRENCH": "fr",
+    "ITALIAN": "it",
+    "CHINESE": "zh",
+}
 _OTHERS = ("PORTUGUESE", "POLISH", "TURKISH", "INDONESIAN", "ROMANIAN")
 
 
 class LanguageDetector:
     """Detects the language of short user messages."""
 
+    def __init__(self, jargon: frozenset[str] = frozenset()) -> None:
+        self.jargon = jargon
+
+    @classmethod
+    def for_vocabulary(cls, words_by_language: dict[str, set[str]]) -> LanguageDetector:
+        """A detector that ignores the FAQ's cross-language jargon."""
+        seen: dict[str, int] = {}
+        for words in words_by_language.values():
+            for word in words:
+                seen[word] = seen.get(word, 0) + 1
+        jargon = frozenset(
+            w for w, n in seen.items() if n >= JARGON_LANGUAGES and zipf(w) < JARGON_ZIPF
+        )
+        return cls(jargon)
+
     @cached_property
     def _detector(self) -> Any:
-        from lingua import Language, LanguageDetectorBuilder  # loaded on first use: start-up stays fast
+        from lingua import (
+            Language,
+            LanguageDetectorBuilder,
+        )  # loaded on first use: start-up stays fast
 
         languages = [getattr(Language, name) for name in (*_OURS, *_OTHERS)]
         return LanguageDetectorBuilder.from_languages(*languages).build()
 
-    def detect(self, text: str, *, hint: str | None, fallback: str) -> str:
+    def detect(
+        self, text: str, *, hint: str | None, fallback: str, hint_weight: float = HINT_BONUS
+    ) -> str:
         """The language of ``text`` among ours, or ``fallback`` when unsure or unsupported."""
         letters = [c for c in text if c.isalpha()]
         if not letters:
@@ -47,13 +91,39 @@ class LanguageDetector:
             return "zh"
         if len(letters) < MIN_LETTERS:
             return hint if hint in LANGUAGES else fallback
+        words = _language_words(text, self.jargon)
+        if not words:
+            return hint if hint in LANGUAGES else fallback
         scores: dict[str, float] = {}
-        for value in self._detector.compute_language_confidence_values(text):
+        for value in self._detector.compute_language_confidence_values(" ".join(words)):
             name = value.language.name
             scores[_OURS.get(name, name)] = value.value
-        if hint in LANGUAGES and hint != "zh":
-            scores[hint] = scores.get(hint, 0.0) + HINT_BONUS
-        best = max(scores, key=lambda k: scores[k])
-        if best not in LANGUAGES or scores[best] < MIN_CONFIDENCE:
+        if "¿" in text or "¡" in text:  # only Spanish opens questions and exclamations
+            scores["es"] = scores.get("es", 0.0) + SPANISH_MARKS_BONUS
+        if hint in LANGUAGES and hint != "zh" and len(words) <= HINT_MAX_WORDS:
+            # statistics on one or two words are weak ("Hoi!", "Ciao!"); the smalltalk
+            # pattern or variant that matched knows better
+            scores[hint] = scores.get(hint, 0.0) + hint_weight
+        ours = max(
+            (lang for lang in scores if lang in LANGUAGES), key=lambda k: scores[k], default=None
+        )
+        other = max((scores[k] for k in scores if k not in LANGUAGES), default=0.0)
+        if ours is None or other - scores[ours] >= OTHER_MARGIN or scores[ours] < MIN_CONFIDENCE:
             return fallback
-        return best
+        return ours
+
+
+def _language_words(text: str, jargon: frozenset[str]) -> list[str]:
+    """The words of ``text`` that tell its language: without names (capitalised words inside
+    a sentence: "Leiden International Centre") and jargon shared by all languages."""
+    out: list[str] = []
+    for match in _WORD.finditer(text):
+        word = match.group(0)
+        before = text[: match.start()].rstrip()
+        sentence_start = not before or before[-1] in ".!?¿¡:;\n"
+        if word[:1].isupper() and not sentence_start:
+            continue
+        if any(part in jargon for part in normalise(word).split()):
+            continue
+        out.append(word)
+    return out

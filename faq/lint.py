@@ -24,7 +24,9 @@ class Warning_:
         return f"{self.file}: {self.entry}: {self.message}"
 
 
-def lint(tree: FaqTree, *, today: date | None = None, matcher: Matcher | None = None) -> list[Warning_]:
+def lint(
+    tree: FaqTree, *, today: date | None = None, matcher: Matcher | None = None
+) -> list[Warning_]:
     """Missing languages, stale ``reviewed`` dates, variants that another entry wins, and
     languages missing from the safety triggers or smalltalk."""
     today = today or date.today()
@@ -36,14 +38,20 @@ def lint(tree: FaqTree, *, today: date | None = None, matcher: Matcher | None = 
         if missing:
             warnings.append(Warning_(entry.id, file, f"missing languages: {', '.join(missing)}"))
         if today - entry.reviewed > STALE_AFTER:
-            warnings.append(Warning_(entry.id, file, f"reviewed {entry.reviewed.isoformat()}, over 12 months ago"))
+            warnings.append(
+                Warning_(
+                    entry.id, file, f"reviewed {entry.reviewed.isoformat()}, over 12 months ago"
+                )
+            )
         if not entry.sources:
             warnings.append(Warning_(entry.id, file, "no sources"))
         for lang, translation in entry.translations.items():
             for question in translation.questions:
                 ranked = matcher.match(question, limit=2)
                 if not ranked:
-                    warnings.append(Warning_(entry.id, file, f"[{lang}] {question!r} matches no entry"))
+                    warnings.append(
+                        Warning_(entry.id, file, f"[{lang}] {question!r} matches no entry")
+                    )
                     continue
                 own = next((m.score for m in matcher.match(question) if m.entry == entry.id), 0.0)
                 if ranked[0].entry != entry.id and ranked[0].score > own:
@@ -62,5 +70,11 @@ def lint(tree: FaqTree, *, today: date | None = None, matcher: Matcher | None = 
     for kind in tree.smalltalk:
         missing = [lang for lang in LANGUAGES if lang not in kind.replies]
         if missing:
-            warnings.append(Warning_(f"smalltalk:{kind.id}", str(tree.root / "smalltalk"), f"missing languages: {', '.join(missing)}"))
+            warnings.append(
+                Warning_(
+                    f"smalltalk:{kind.id}",
+                    str(tree.root / "smalltalk"),
+                    f"missing languages: {', '.join(missing)}",
+                )
+            )
     return warnings

@@ -56,7 +56,9 @@ class FaqProblem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else str(self.file)
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
 
 
 class FaqLoadError(Exception):
@@ -93,7 +95,8 @@ def _read(path: Path) -> _Doc:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         doc = _Doc(path, None, {})
-        doc.problems.append(FaqProblem(path, None, "", f"not UTF-8 text ({exc.reason})"))
+        line = exc.object[: exc.start].count(b"\n") + 1
+        doc.problems.append(FaqProblem(path, line, "", f"not UTF-8 text ({exc.reason})"))
         return doc
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -124,7 +127,10 @@ def _construct(
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_construct(v, (*where, i), lines, scalars) for i, v in enumerate(node.value)]
-    return scalars.construct_object(node)
+    try:
+        return scalars.construct_object(node)
+    except ValueError:  # an impossible date such as 2026-13-01: the field check reports it
+        return node.value
 
 
 def _strings(doc: _Doc, value: Any, where: Path_, *, required: bool) -> tuple[str, ...]:
@@ -171,7 +177,9 @@ def _entry(doc: _Doc) -> Entry | None:
         doc.problem(("id",), "must be kebab-case: lowercase letters, digits and hyphens")
     category = data.get("category")
     if "category" in data and (not isinstance(category, str) or not _ID.match(category)):
-        doc.problem(("category",), f"must be one of {', '.join(CATEGORIES)} or a new kebab-case name")
+        doc.problem(
+            ("category",), f"must be one of {', '.join(CATEGORIES)} or a new kebab-case name"
+        )
     reviewed = data.get("reviewed")
     if "reviewed" in data and not isinstance(reviewed, date):
         doc.problem(("reviewed",), "must be a date written as YYYY-MM-DD")
@@ -184,7 +192,10 @@ def _entry(doc: _Doc) -> Entry | None:
     raw = data.get("translations")
     if "translations" in data:
         if not isinstance(raw, dict) or not raw:
-            doc.problem(("translations",), f"must map languages ({', '.join(LANGUAGES)}) to questions and answer")
+            doc.problem(
+                ("translations",),
+                f"must map languages ({', '.join(LANGUAGES)}) to questions and answer",
+            )
         else:
             for lang, body in raw.items():
                 translation = _translation(doc, str(lang), body)
@@ -217,7 +228,9 @@ def _translation(doc: _Doc, lang: str, body: Any) -> Translation | None:
     keywords = _strings(doc, body.get("keywords"), (*where, "keywords"), required=False)
     answer = body.get("answer")
     if not isinstance(answer, str) or not answer.strip():
-        doc.problem((*where, "answer"), "missing answer" if answer is None else "must be a non-empty text")
+        doc.problem(
+            (*where, "answer"), "missing answer" if answer is None else "must be a non-empty text"
+        )
         return None
     for problem in html_problems(answer):
         doc.problem((*where, "answer"), f"Telegram cannot show this HTML: {problem}")
@@ -250,7 +263,9 @@ def _smalltalk(doc: _Doc) -> SmalltalkKind | None:
                 doc.problem(where, "must be a mapping with patterns and reply")
                 continue
             _unknown_keys(doc, body, _SMALLTALK_TRANSLATION_KEYS, where)
-            patterns[lang] = _strings(doc, body.get("patterns"), (*where, "patterns"), required=True)
+            patterns[lang] = _strings(
+                doc, body.get("patterns"), (*where, "patterns"), required=True
+            )
             reply = body.get("reply")
             if not isinstance(reply, str) or not reply.strip():
                 doc.problem((*where, "reply"), "missing reply")
@@ -340,19 +355,31 @@ def load_tree(root: Path | str | None = None) -> FaqTree:
             continue
         if entry.id in entries:
             first, _ = id_lines[entry.id]
-            problems.append(FaqProblem(path, doc.line(("id",)), "id", f"duplicate id {entry.id!r} (also in {first})"))
+            problems.append(
+                FaqProblem(
+                    path, doc.line(("id",)), "id", f"duplicate id {entry.id!r} (also in {first})"
+                )
+            )
             continue
         if entry.category != path.parent.name and path.parent != root:
             problems.append(
-                FaqProblem(path, doc.line(("category",)), "category",
-                           f"{entry.category!r} does not match the folder {path.parent.name!r}")
+                FaqProblem(
+                    path,
+                    doc.line(("category",)),
+                    "category",
+                    f"{entry.category!r} does not match the folder {path.parent.name!r}",
+                )
             )
         entries[entry.id] = entry
         id_lines[entry.id] = (path, doc.line(("id",)))
         related_refs.extend((doc, i, rel) for i, rel in enumerate(entry.related))
     for doc, i, rel in related_refs:
         if rel not in entries:
-            problems.append(FaqProblem(doc.path, doc.line(("related", i)), f"related.{i}", f"no entry with id {rel!r}"))
+            problems.append(
+                FaqProblem(
+                    doc.path, doc.line(("related", i)), f"related.{i}", f"no entry with id {rel!r}"
+                )
+            )
 
     safety_path = root / SAFETY_FILE
     safety: SafetyRules | None = None
@@ -374,7 +401,9 @@ def load_tree(root: Path | str | None = None) -> FaqTree:
         problems.extend(doc.problems)
         if kind:
             if kind.id in seen_kinds:
-                problems.append(FaqProblem(path, doc.line(("id",)), "id", f"duplicate smalltalk id {kind.id!r}"))
+                problems.append(
+                    FaqProblem(path, doc.line(("id",)), "id", f"duplicate smalltalk id {kind.id!r}")
+                )
             seen_kinds.add(kind.id)
             smalltalk.append(kind)
 
@@ -387,8 +416,12 @@ def load_tree(root: Path | str | None = None) -> FaqTree:
         problems.extend(doc.problems)
 
     if not entries and not problems:
-        problems.append(FaqProblem(root, None, "", "no FAQ entries found (expected <category>/<id>.yaml files)"))
+        problems.append(
+            FaqProblem(root, None, "", "no FAQ entries found (expected <category>/<id>.yaml files)")
+        )
     if problems:
         raise FaqLoadError(problems)
     assert safety is not None
-    return FaqTree(root=root, entries=entries, safety=safety, smalltalk=tuple(smalltalk), synonyms=synonyms)
+    return FaqTree(
+        root=root, entries=entries, safety=safety, smalltalk=tuple(smalltalk), synonyms=synonyms
+    )

@@ -15,11 +15,28 @@ import re
 ANSWER_TAGS = frozenset({"b", "strong", "i", "em", "a"})
 #: Tags Telegram understands (used to check texts the bot builds itself).
 TELEGRAM_TAGS = frozenset(
-    {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
-     "blockquote", "tg-spoiler", "span"}
+    {
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "ins",
+        "s",
+        "strike",
+        "del",
+        "a",
+        "code",
+        "pre",
+        "blockquote",
+        "tg-spoiler",
+        "span",
+    }
 )
 
-_TOKEN = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^<>]*)?)\s*(/?)>|<|&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);|&")
+_TOKEN = re.compile(
+    r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^<>]*)?)\s*(/?)>|<|&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);|&"
+)
 _HREF = re.compile(r"""^\s+href\s*=\s*(?:"([^"]*)"|'([^']*)')\s*$""")
 _ENTITIES = frozenset({"lt", "gt", "amp", "quot"})
 
@@ -42,9 +59,16 @@ def html_problems(text: str, *, allowed: frozenset[str] = ANSWER_TAGS) -> list[s
         entity = match.group(5)
         if entity is not None:
             if not entity.startswith("#") and entity not in _ENTITIES:
-                problems.append(f"unknown entity &{entity}; (Telegram knows &lt; &gt; &amp; &quot;)")
+                problems.append(
+                    f"unknown entity &{entity}; (Telegram knows &lt; &gt; &amp; &quot;)"
+                )
             continue
-        closing, tag, attrs, selfclose = match.group(1), match.group(2).lower(), match.group(3), match.group(4)
+        closing, tag, attrs, selfclose = (
+            match.group(1),
+            match.group(2).lower(),
+            match.group(3),
+            match.group(4),
+        )
         if tag not in allowed:
             problems.append(f"tag <{tag}> is not allowed (use {', '.join(sorted(allowed))})")
             continue
@@ -53,7 +77,11 @@ def html_problems(text: str, *, allowed: frozenset[str] = ANSWER_TAGS) -> list[s
             continue
         if closing:
             if not stack or stack[-1] != tag:
-                problems.append(f"</{tag}> closes nothing open" if tag not in stack else f"</{tag}> closes tags in the wrong order")
+                problems.append(
+                    f"</{tag}> closes nothing open"
+                    if tag not in stack
+                    else f"</{tag}> closes tags in the wrong order"
+                )
             else:
                 stack.pop()
             continue

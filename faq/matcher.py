@@ -29,6 +29,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from faq.commonness import weight as commonness
+from faq.commonness import zipf
 from faq.models import FaqTree
 from faq.normalise import has_cjk, normalise, tokens
 
@@ -36,6 +38,11 @@ from faq.normalise import has_cjk, normalise, tokens
 BETA = 1.6
 #: Weight of the best single variant against the entry's whole vocabulary.
 VARIANT_WEIGHT = 0.65
+#: A keyword alone is weaker evidence than a whole question variant.
+KEYWORD_FACTOR = 0.8
+#: A question word the FAQ has never seen weighs this much more against precision: a
+#: content word no entry knows ("pizzeria") is a sign the question is out of scope.
+UNKNOWN_BOOST = 1.3
 #: Shortest word that may be corrected by fuzzy matching (shorter words are too ambiguous).
 MIN_FUZZY_LEN = 5
 #: Least rapidfuzz ratio for a correction, by word length.
@@ -44,6 +51,19 @@ FUZZY_CUTOFF_LONG = 78.0
 #: Question terms in a posting list longer than this share of all variants do not pull
 #: candidates in by themselves (they still count when scoring): "how", "i", "the".
 COMMON_TERM_SHARE = 0.2
+
+
+#: Words at least this common (Zipf) in one of our languages are real words, not typos.
+REAL_WORD_ZIPF = 3.0
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +83,7 @@ class _Variant:
     text: str
     terms: frozenset[str]
     mass: float  # sum of the terms' idf
+    factor: float = 1.0  # keywords count a little less than whole questions
 
 
 class Concepts:
@@ -95,7 +116,9 @@ class Concepts:
         """Concepts named in ``normalised`` (phrases, Chinese terms) or among ``words``."""
         found = {self.words[w] for w in words if w in self.words}
         if self._phrase_re is not None:
-            found.update(self._phrase_concept[m.group(0)] for m in self._phrase_re.finditer(normalised))
+            found.update(
+                self._phrase_concept[m.group(0)] for m in self._phrase_re.finditer(normalised)
+            )
         if self.cjk and has_cjk(normalised):
             compact = normalised.replace(" ", "")
             found.update(c for term, c in self.cjk.items() if term in compact)
@@ -109,27 +132,35 @@ class Matcher:
         self.entry_ids: list[str] = list(tree.entries)
         self.concepts = Concepts(tree.synonyms)
         variants: list[_Variant] = []
-        raw: list[tuple[int, str, str, set[str]]] = []
+        raw: list[tuple[int, str, str, set[str], float]] = []
         for index, entry in enumerate(tree.entries.values()):
             for lang, translation in entry.translations.items():
-                for text in (*translation.questions, *translation.keywords):
-                    raw.append((index, lang, text, self._terms(normalise(text))))
+                for text in translation.questions:
+                    raw.append((index, lang, text, self._terms(normalise(text)), 1.0))
+                for text in translation.keywords:
+                    raw.append((index, lang, text, self._terms(normalise(text)), KEYWORD_FACTOR))
         # document frequency over entries, not variants: a word typical of one entry stays
         # distinctive however many of its variants repeat it
         entry_terms: dict[int, set[str]] = defaultdict(set)
-        for index, _, _, terms in raw:
+        for index, _, _, terms, _ in raw:
             entry_terms[index].update(terms)
         df: dict[str, int] = defaultdict(int)
         for terms in entry_terms.values():
             for term in terms:
                 df[term] += 1
         n = max(len(self.entry_ids), 1)
-        self.idf: dict[str, float] = {t: math.log(1.0 + n / c) for t, c in df.items()}
+        # a term's weight: rare in the FAQ (idf) and rare in everyday language (commonness)
+        self.idf: dict[str, float] = {
+            t: math.log(1.0 + n / c) * (1.0 if t.startswith("~") else commonness(t))
+            for t, c in df.items()
+        }
         self.unknown_idf = math.log(1.0 + n)
-        for index, lang, text, terms in raw:
+        self.words_by_language: dict[str, set[str]] = defaultdict(set)
+        for index, lang, text, terms, factor in raw:
+            self.words_by_language[lang].update(t for t in terms if not t.startswith("~"))
             mass = sum(self.idf[t] for t in terms)
             if mass > 0:
-                variants.append(_Variant(index, lang, text, frozenset(terms), mass))
+                variants.append(_Variant(index, lang, text, frozenset(terms), mass, factor))
         self.variants = variants
         self.entry_terms = {i: frozenset(t) for i, t in entry_terms.items()}
         postings: dict[str, list[int]] = defaultdict(list)
@@ -157,10 +188,20 @@ class Matcher:
         for length in range(len(word) - 2, len(word) + 4):
             pool.extend(self._by_length.get(length, ()))
         cutoff = FUZZY_CUTOFF_SHORT if len(word) <= 6 else FUZZY_CUTOFF_LONG
-        best = process.extractOne(word, pool, scorer=fuzz.ratio, score_cutoff=cutoff)
-        if best is not None:
-            return best[0], best[1] / 100.0
+        real_word = zipf(word) >= REAL_WORD_ZIPF
+        for candidate, score, _ in process.extract(
+            word, pool, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5
+        ):
+            # a word in everyday use is no typo ("tasse" is Italian, not "strasse" misspelt):
+            # it may only stand for a known word it inflects (same long stem)
+            if real_word and _common_prefix(word, candidate) < max(
+                4, 0.6 * min(len(word), len(candidate))
+            ):
+                continue
+            return candidate, score / 100.0
         # inflections share a long stem: "registreren" / "registratie", "inschrijven" / "inschrijving"
+        if real_word:
+            return None
         stem = word[: max(6, math.ceil(len(word) * 0.7))]
         if len(stem) <= len(word) and len(word) >= 7:
             for candidate in pool:
@@ -188,7 +229,9 @@ class Matcher:
                 if weighted.get(known, 0.0) < similarity:
                     weighted[known] = similarity
                 corrected.append(known)
-        for concept in self.concepts.find(" ".join(corrected), corrected) | self.concepts.find(normalised, words):
+        for concept in self.concepts.find(" ".join(corrected), corrected) | self.concepts.find(
+            normalised, words
+        ):
             weighted[concept] = 1.0
         return weighted
 
@@ -199,11 +242,15 @@ class Matcher:
         if not terms:
             return []
         gains = {t: self.idf.get(t, 0.0) * s for t, s in terms.items() if s > 0}
-        question_mass = sum(self.idf.get(t, self.unknown_idf) for t in terms)
+        question_mass = sum(
+            self.idf.get(t, UNKNOWN_BOOST * self.unknown_idf * commonness(t)) for t in terms
+        )
         # unknown words still count against precision, but a long chatty message should
         # not drown a clear question: cap their share
         known_mass = sum(self.idf[t] for t in terms if t in self.idf)
-        question_mass = min(question_mass, known_mass * 2.5 + self.unknown_idf) if known_mass else question_mass
+        question_mass = (
+            min(question_mass, known_mass * 2.5 + self.unknown_idf) if known_mass else question_mass
+        )
         candidates: set[int] = set()
         for term in gains:
             posting = self.postings.get(term, ())
@@ -221,7 +268,7 @@ class Matcher:
                 continue
             recall = overlap / variant.mass
             precision = overlap / question_mass
-            f = (1 + beta2) * precision * recall / (beta2 * precision + recall)
+            f = variant.factor * (1 + beta2) * precision * recall / (beta2 * precision + recall)
             current = best.get(variant.entry)
             if current is None or f > current[0]:
                 best[variant.entry] = (f, variant)
@@ -230,6 +277,8 @@ class Matcher:
             vocabulary = self.entry_terms[entry_index]
             coverage = sum(g for t, g in gains.items() if t in vocabulary) / question_mass
             score = 100.0 * (VARIANT_WEIGHT * f + (1 - VARIANT_WEIGHT) * min(coverage, 1.0))
-            results.append(Match(self.entry_ids[entry_index], score, variant.language, variant.text))
+            results.append(
+                Match(self.entry_ids[entry_index], score, variant.language, variant.text)
+            )
         results.sort(key=lambda m: (-m.score, m.entry))
         return results[:limit] if limit else results

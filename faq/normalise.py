@@ -69,9 +69,7 @@ def tokens(normalised: str) -> list[str]:
     out: list[str] = []
     for word in normalised.split():
         for run, cjk in _script_runs(word):
-            if not cjk:
-                out.append(run)
-            elif len(run) == 1:
+            if not cjk or len(run) == 1:
                 out.append(run)
             else:
                 out.extend(run[i : i + 2] for i in range(len(run) - 1))

@@ -48,7 +48,9 @@ class SafetyCheck:
         idioms = [normalise(p) for ps in rules.not_crisis.values() for p in ps]
         self._exact = _word_pattern(latin)
         self._idioms_latin = _word_pattern([p for p in idioms if p and not has_cjk(p)])
-        self._idioms_cjk = sorted((p.replace(" ", "") for p in idioms if p and has_cjk(p)), key=len, reverse=True)
+        self._idioms_cjk = sorted(
+            (p.replace(" ", "") for p in idioms if p and has_cjk(p)), key=len, reverse=True
+        )
         # typo-tolerant phrases grouped by word count, compared with windows of that size
         self._fuzzy: dict[int, list[str]] = defaultdict(list)
         for phrase in set(latin):
@@ -83,7 +85,9 @@ class SafetyCheck:
                     window = " ".join(words[start : start + width])
                     if "|" in window:
                         continue
-                    hit = process.extractOne(window, phrases, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+                    hit = process.extractOne(
+                        window, phrases, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
+                    )
                     if hit is not None:
                         return hit[0]
         return None
