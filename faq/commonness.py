@@ -19,6 +19,8 @@ from faq.normalise import has_cjk
 RARE_ZIPF = 3.3
 #: Zipf frequency of the most common words ("the", "de", "的").
 COMMON_ZIPF = 6.5
+#: Weight of a Chinese character pair that is not a word.
+NON_WORD_PAIR = 0.35
 #: Least weight factor, for the most common words.
 FLOOR = 0.15
 
@@ -67,6 +69,10 @@ def zipf(token: str) -> float:
 def weight(token: str) -> float:
     """A factor in [FLOOR, 1]: 1 for rare or unknown words, small for everyday ones."""
     zipf = _zipf_table().get(token)
+    if zipf is None and has_cjk(token):
+        # Chinese is indexed as overlapping character pairs; a pair that is no word
+        # ("么找" in "怎么找房子") straddles two words and says little
+        return NON_WORD_PAIR
     if zipf is None or zipf <= RARE_ZIPF:
         return 1.0
     return max(FLOOR, 1.0 - (zipf - RARE_ZIPF) / (COMMON_ZIPF - RARE_ZIPF) * (1.0 - FLOOR))
