@@ -1,0 +1,1 @@
+"""Alembic migration environment and revisions (loaded by Alembic, not imported)."""
