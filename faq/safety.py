@@ -14,13 +14,34 @@ from collections import defaultdict
 
 from rapidfuzz import fuzz, process
 
+from faq.commonness import zipf
 from faq.models import SafetyRules
 from faq.normalise import has_cjk, normalise
 
 #: Phrases at least this long (normalised, in characters) may match with typos.
 FUZZY_MIN_LEN = 9
-#: Least rapidfuzz ratio for a typo-tolerant match of a phrase.
-FUZZY_CUTOFF = 87.0
+#: Least rapidfuzz ratio for a typo-tolerant match of a phrase ...
+FUZZY_CUTOFF = 78.0
+#: ... and of each of its words (words of three letters or fewer must be exact).
+WORD_CUTOFF = 70.0
+#: ... or, when the typed word is itself a real word, this much.
+REAL_WORD_CUTOFF = 85.0
+#: Zipf frequency from which a word counts as a real word.
+REAL_WORD_ZIPF = 3.0
+
+
+def _same_words(words: list[str], phrase: list[str]) -> bool:
+    """Word by word, ``words`` could be ``phrase`` typed with typos. Short words must be
+    exact (or swapped): a typo-tolerant "non sono al sicuro" must not match "dati sono al
+    sicuro"."""
+    for word, expected in zip(words, phrase, strict=True):
+        if word == expected or (len(expected) == 3 and sorted(word) == sorted(expected)):
+            continue  # exact, or two letters swapped in a short word ("dei" for "die")
+        # a word in everyday use is rarely a typo ("verdacht" is not "verkracht" misspelt)
+        cutoff = REAL_WORD_CUTOFF if zipf(word) >= REAL_WORD_ZIPF else WORD_CUTOFF
+        if len(expected) <= 3 or fuzz.ratio(word, expected) < cutoff:
+            return False
+    return True
 
 
 def _word_pattern(phrases: list[str]) -> re.Pattern[str] | None:
@@ -78,18 +99,16 @@ class SafetyCheck:
                     return phrase
         words = text.split()
         for size, phrases in self._fuzzy.items():
-            for width in {size - 1, size, size + 1}:
-                if width < 1:
+            for start in range(0, max(len(words) - size + 1, 0)):
+                window = words[start : start + size]
+                if "|" in window:
                     continue
-                for start in range(0, max(len(words) - width + 1, 0)):
-                    window = " ".join(words[start : start + width])
-                    if "|" in window:
-                        continue
-                    hit = process.extractOne(
-                        window, phrases, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
-                    )
-                    if hit is not None:
-                        return hit[0]
+                joined = " ".join(window)
+                for phrase, _, _ in process.extract(
+                    joined, phrases, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=5
+                ):
+                    if _same_words(window, phrase.split()):
+                        return phrase
         return None
 
     def is_crisis(self, message: str) -> bool:
