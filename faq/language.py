@@ -93,7 +93,9 @@ class LanguageDetector:
             return hint if hint in LANGUAGES else fallback
         words = _language_words(text, self.jargon)
         if not words:
-            return hint if hint in LANGUAGES else fallback
+            # only names and jargon ("eduroam?", "BSN"): they are the same in every language,
+            # so the variant that matched says nothing about the user's language
+            return fallback
         scores: dict[str, float] = {}
         for value in self._detector.compute_language_confidence_values(" ".join(words)):
             name = value.language.name

@@ -47,20 +47,22 @@ def lint(
             warnings.append(Warning_(entry.id, file, "no sources"))
         for lang, translation in entry.translations.items():
             for question in translation.questions:
-                ranked = matcher.match(question, limit=2)
-                if not ranked:
+                matches = matcher.match(question)
+                if not matches:
                     warnings.append(
                         Warning_(entry.id, file, f"[{lang}] {question!r} matches no entry")
                     )
                     continue
-                own = next((m.score for m in matcher.match(question) if m.entry == entry.id), 0.0)
-                if ranked[0].entry != entry.id and ranked[0].score > own:
+                own = next((m.score for m in matches if m.entry == entry.id), 0.0)
+                # a tie counts: the same variant in two entries answers one of them by accident
+                rival = next((m for m in matches if m.entry != entry.id), None)
+                if rival is not None and rival.score >= own:
                     warnings.append(
                         Warning_(
                             entry.id,
                             file,
-                            f"[{lang}] {question!r} scores higher for {ranked[0].entry} "
-                            f"({ranked[0].score:.0f}) than for its own entry ({own:.0f})",
+                            f"[{lang}] {question!r} scores as high or higher for {rival.entry} "
+                            f"({rival.score:.0f}) than for its own entry ({own:.0f})",
                         )
                     )
     safety_file = str(tree.root / "safety.yaml")

@@ -72,6 +72,10 @@ class SafetyCheck:
         self._idioms_cjk = sorted(
             (p.replace(" ", "") for p in idioms if p and has_cjk(p)), key=len, reverse=True
         )
+        # phrases of three words or more also match exactly with one filler word inside:
+        # "ik wil *echt* niet meer leven", "ich will *einfach* nicht mehr leben"
+        self._long: set[tuple[str, ...]] = {tuple(p.split()) for p in latin if len(p.split()) >= 3}
+        self._long_sizes = sorted({len(phrase) for phrase in self._long})
         # typo-tolerant phrases grouped by word count, compared with windows of that size
         self._fuzzy: dict[int, list[str]] = defaultdict(list)
         for phrase in set(latin):
@@ -98,6 +102,15 @@ class SafetyCheck:
                 if phrase in compact:
                     return phrase
         words = text.split()
+        for size in self._long_sizes:
+            for start in range(0, len(words) - size):
+                window = words[start : start + size + 1]
+                if "|" in window:
+                    continue
+                for skip in range(1, size):
+                    without = (*window[:skip], *window[skip + 1 :])
+                    if without in self._long:
+                        return " ".join(without)
         for size, phrases in self._fuzzy.items():
             for start in range(0, max(len(words) - size + 1, 0)):
                 window = words[start : start + size]
