@@ -71,7 +71,9 @@ def _questions(args: argparse.Namespace, stdin: TextIO) -> Iterator[str]:
 
 def _print_reply(reply: Reply, *, as_json: bool, out: TextIO) -> None:
     if as_json:
-        out.write(json.dumps(reply.as_json(), ensure_ascii=False) + "\n")
+        # non-ASCII stays readable on UTF-8 terminals; elsewhere it is escaped, never a crash
+        utf8 = (getattr(out, "encoding", None) or "").lower().replace("-", "") == "utf8"
+        out.write(json.dumps(reply.as_json(), ensure_ascii=not utf8) + "\n")
         return
     out.write(f"[{reply.kind}{' ' + reply.entry if reply.entry else ''} · {reply.language}]\n")
     out.write(to_plain(reply.text) + "\n\n")
@@ -293,6 +295,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``welcomebot``; returns the exit code."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if hasattr(sys.stdout, "reconfigure"):
+        # a terminal that cannot show a character gets an escape, not a UnicodeEncodeError
+        sys.stdout.reconfigure(errors="backslashreplace")
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

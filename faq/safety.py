@@ -18,8 +18,12 @@ from faq.commonness import zipf
 from faq.models import SafetyRules
 from faq.normalise import has_cjk, normalise
 
-#: Phrases at least this long (normalised, in characters) may match with typos.
+#: Phrases at least this long (normalised, in characters) may match with typos; single
+#: words from this length (a typed real word is never taken for a typo, see _same_words).
 FUZZY_MIN_LEN = 9
+FUZZY_MIN_LEN_WORD = 6
+#: One-word triggers at least this long also match as the start of a compound word.
+COMPOUND_MIN_LEN = 7
 #: Least rapidfuzz ratio for a typo-tolerant match of a phrase ...
 FUZZY_CUTOFF = 78.0
 #: ... and of each of its words (words of three letters or fewer must be exact).
@@ -68,6 +72,13 @@ class SafetyCheck:
                     latin.append(norm)
         idioms = [normalise(p) for ps in rules.not_crisis.values() for p in ps]
         self._exact = _word_pattern(latin)
+        # one-word triggers also open compounds: "zelfmoordgedachten", "Suizidgedanken"
+        stems = sorted(
+            {p for p in latin if " " not in p and len(p) >= COMPOUND_MIN_LEN}, key=len, reverse=True
+        )
+        self._compound = (
+            re.compile("|".join(rf"(?<!\S){re.escape(p)}\S+" for p in stems)) if stems else None
+        )
         self._idioms_latin = _word_pattern([p for p in idioms if p and not has_cjk(p)])
         self._idioms_cjk = sorted(
             (p.replace(" ", "") for p in idioms if p and has_cjk(p)), key=len, reverse=True
@@ -79,7 +90,7 @@ class SafetyCheck:
         # typo-tolerant phrases grouped by word count, compared with windows of that size
         self._fuzzy: dict[int, list[str]] = defaultdict(list)
         for phrase in set(latin):
-            if len(phrase) >= FUZZY_MIN_LEN:
+            if len(phrase) >= (FUZZY_MIN_LEN if " " in phrase else FUZZY_MIN_LEN_WORD):
                 self._fuzzy[len(phrase.split())].append(phrase)
 
     def _strip_idioms(self, text: str) -> str:
@@ -94,6 +105,10 @@ class SafetyCheck:
         text = self._strip_idioms(normalise(message))
         if self._exact is not None:
             found = self._exact.search(text)
+            if found:
+                return found.group(0)
+        if self._compound is not None:
+            found = self._compound.search(text)
             if found:
                 return found.group(0)
         if self._cjk and has_cjk(text):

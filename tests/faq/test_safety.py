@@ -226,11 +226,6 @@ def test_everyday_idioms_do_not_trigger(check, message):
 
 
 @pytest.mark.bundled
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (reported): single-word triggers shorter than FUZZY_MIN_LEN (9) match only "
-    "exactly, so a one-letter typo in 'suicide' or 'overdose' is missed",
-)
 @pytest.mark.parametrize(
     "message",
     ["I have been thinking about suicde a lot lately", "thinking of suiside", "i took an overdsoe"],
@@ -240,17 +235,17 @@ def test_typo_in_a_short_single_word_trigger(check, message):
 
 
 @pytest.mark.bundled
-@pytest.mark.xfail(
-    strict=True,
-    reason="reported: the everyday words for suicidal thoughts in Dutch (one compound word) and "
-    "Italian are not triggers yet; add them to safety.yaml, or let single-word triggers match "
-    "the start of a Dutch/German compound",
-)
 @pytest.mark.parametrize(
     "message",
-    ["ik heb zelfmoordgedachten", "ik heb al weken zelfmoordneigingen", "ho pensieri suicidi"],
+    [
+        "ik heb zelfmoordgedachten",
+        "ik heb al weken zelfmoordneigingen",
+        "ho pensieri suicidi",
+        "ich habe Suizidgedanken seit Wochen",
+        "我想自殺",
+    ],
 )
-def test_reported_gaps_in_the_bundled_triggers(check, message):
+def test_compounds_and_everyday_words_trigger(check, message):
     assert check.trigger(message) is not None
 
 
