@@ -1,0 +1,145 @@
+"""The one builder of the Telegram :class:`~telegram.ext.Application`.
+
+:func:`build_application` wires python-telegram-bot to the bot's services: the Bot API base
+URL from the settings, a rate limiter, HTML by default, a typed context (``context.desk``,
+``context.storage``, ``context.settings``), the handlers, and the start-up and shut-down
+hooks (FAQ loaded, storage opened and migrated, commands registered per language, storage
+closed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any, cast
+
+from telegram import BotCommand, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import BaseRequest
+
+from bot.config import Settings, SettingsError
+from bot.context import DESK, SETTINGS, STORAGE, BotApplication, BotContext
+from bot.desk import Desk
+from bot.handlers import register, register_fallbacks
+from bot.handlers.commands import COMMANDS
+from bot.i18n import gettext
+from faq.loader import load_tree
+from faq.models import LANGUAGES
+from storage import Storage
+
+log = logging.getLogger(__name__)
+
+#: ``bot_data`` flag: the storage was opened by ``post_init`` (and is closed on shutdown).
+_OWNS_STORAGE = "owns_storage"
+#: How many updates are handled at the same time (the rate limiter queues the sending).
+CONCURRENT_UPDATES = 16
+#: How often a request refused with "retry after" (flood control) is sent again.
+RATE_LIMIT_RETRIES = 2
+#: How often expired questions and feedback are purged.
+PURGE_INTERVAL = dt.timedelta(hours=6)
+
+
+def file_base_url(base_url: str) -> str:
+    """The Bot API file URL that goes with ``base_url`` (``.../bot`` → ``.../file/bot``)."""
+    head, sep, tail = base_url.rpartition("/bot")
+    if sep and not tail:
+        return f"{head}/file/bot"
+    return base_url
+
+
+def bot_commands(language: str) -> list[BotCommand]:
+    """The command menu in ``language``."""
+    return [BotCommand(name, gettext(language, text)) for name, text in COMMANDS]
+
+
+async def register_commands(application: BotApplication) -> None:
+    """``setMyCommands`` for every language, plus the default list (English) for the rest."""
+    bot = application.bot
+    try:
+        for language in LANGUAGES:
+            await bot.set_my_commands(bot_commands(language), language_code=language)
+        await bot.set_my_commands(bot_commands("en"))
+    except TelegramError as exc:  # the bot works without a command menu
+        log.warning("could not register the command menu: %s", exc)
+
+
+async def _purge(context: BotContext) -> None:
+    deleted = await context.storage.purge()
+    if deleted:
+        log.info("purged %d expired rows", deleted)
+
+
+async def _post_init(application: BotApplication) -> None:
+    data = application.bot_data
+    settings: Settings = data[SETTINGS]
+    if DESK not in data:
+        data[DESK] = Desk(load_tree(settings.faq_dir))
+    if STORAGE not in data:
+        data[STORAGE] = await Storage.open(
+            settings.effective_database_url,
+            hash_secret=settings.local_hash_secret(),
+            retention_days=settings.retention_days,
+        )
+        data[_OWNS_STORAGE] = True
+    await register_commands(application)
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(_purge, interval=PURGE_INTERVAL, first=60,
+                                            name="purge")
+    register_fallbacks(application)
+
+
+async def _post_shutdown(application: BotApplication) -> None:
+    data = application.bot_data
+    if data.pop(_OWNS_STORAGE, False):
+        storage: Storage = data.pop(STORAGE)
+        await storage.close()
+
+
+def build_application(
+    settings: Settings,
+    *,
+    desk: Desk | None = None,
+    storage: Storage | None = None,
+    request: BaseRequest | None = None,
+) -> BotApplication:
+    """Build the bot's application (not started).
+
+    ``desk`` and ``storage`` default to the FAQ tree from the settings and the database at
+    ``DATABASE_URL``, loaded and opened in ``post_init``; when given, the caller owns them.
+    ``request`` replaces the HTTP transport (tests). Raises :class:`SettingsError` without a
+    token.
+    """
+    if settings.telegram_bot_token is None:
+        raise SettingsError("TELEGRAM_BOT_TOKEN is not set (the token @BotFather gave you)")
+    context_types: ContextTypes[BotContext, dict[Any, Any], dict[Any, Any], dict[Any, Any]] = (
+        ContextTypes(context=BotContext)
+    )
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(file_base_url(settings.telegram_api_base_url))
+        .defaults(Defaults(
+            parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+            allow_sending_without_reply=True,
+        ))
+        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .context_types(context_types)
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    # the builder's inferred type knows nothing of BotContext on the job queue
+    application = cast(BotApplication, builder.build())
+    application.bot_data[SETTINGS] = settings
+    if desk is not None:
+        application.bot_data[DESK] = desk
+    if storage is not None:
+        application.bot_data[STORAGE] = storage
+    register(application)
+    return application

@@ -1,0 +1,70 @@
+"""Telegram handlers, split by job; :func:`register` adds them all to an application."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    PrefixHandler,
+    filters,
+)
+
+from bot.context import BotApplication, BotContext
+from bot.handlers import callbacks, commands, contact, errors, inline, text
+
+#: Telegram marks commands with a ``bot_command`` entity; a client that did not is still
+#: understood (see the :class:`PrefixHandler` below).
+_COMMAND_LIKE = filters.COMMAND | filters.Regex(r"^/[A-Za-z0-9_]")
+#: Text messages a user sent (not edits, not channel posts), commands excepted.
+_NEW_TEXT = filters.UpdateType.MESSAGE & filters.TEXT & ~_COMMAND_LIKE
+
+_COMMAND_CALLBACKS: dict[str, Callable[[Update, BotContext], Coroutine[Any, Any, None]]] = {
+    "start": commands.start,
+    "help": commands.help_command,
+    "topics": commands.topics,
+    "language": commands.language,
+    "privacy": commands.privacy,
+    "forget": commands.forget,
+    "contact": contact.contact,
+}
+
+
+def register(application: BotApplication) -> None:
+    """Add every user-facing handler and the error handler.
+
+    The "unknown command" fallback is not added here but by :func:`register_fallbacks`,
+    which must run after every other module has added its handlers.
+    """
+    application.add_handlers([
+        CommandHandler(name, callback) for name, callback in _COMMAND_CALLBACKS.items()
+    ])
+    # the same commands typed without Telegram's entity (e.g. "/start housing")
+    application.add_handlers([
+        PrefixHandler("/", name, callback, filters=filters.UpdateType.MESSAGE)
+        for name, callback in _COMMAND_CALLBACKS.items()
+    ])
+    application.add_handlers([
+        MessageHandler(_NEW_TEXT & (filters.ChatType.PRIVATE | filters.ChatType.GROUPS),
+                       text.on_text),
+        MessageHandler(
+            filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.TEXT
+            & ~filters.StatusUpdate.ALL,
+            text.on_non_text,
+        ),
+        CallbackQueryHandler(callbacks.on_callback),
+        InlineQueryHandler(inline.on_inline_query),
+    ])
+    application.add_error_handler(errors.on_error)
+
+
+def register_fallbacks(application: BotApplication) -> None:
+    """Add the handlers that must come last: unknown commands in private chats."""
+    application.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGE & _COMMAND_LIKE, commands.unknown_command)
+    )

@@ -1,0 +1,150 @@
+"""Small pieces the handlers share: the user's language, sending and editing rendered replies,
+recording what the desk said, and the in-memory questions behind "did you mean" messages."""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import MutableMapping
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import CallbackQuery, Chat, Message, Update
+from telegram.error import BadRequest
+
+from bot.context import BotContext
+from bot.desk import Reply
+from bot.i18n import negotiate
+from bot.render import Rendered, render_reply
+from faq.models import FALLBACK_LANGUAGE, LANGUAGES
+
+log = logging.getLogger(__name__)
+
+#: ``chat_data`` key of the questions behind recent "did you mean" messages.
+PENDING_KEY = "pending_clarify"
+#: How many "did you mean" questions a chat keeps in memory.
+MAX_PENDING = 16
+
+
+async def stored_language(context: BotContext, user_id: int) -> str | None:
+    """The user's /language choice, or None.
+
+    Read on every update rather than cached, so that replicas behind a webhook agree at once
+    (one indexed read; the storage answers None itself when the database is down).
+    """
+    try:
+        stored = await context.storage.get_language(user_id=user_id)
+    except Exception:  # never let a preference lookup stop an answer
+        log.warning("could not read a language preference", exc_info=True)
+        return None
+    return stored if stored in LANGUAGES else None
+
+
+async def user_language(update: Update, context: BotContext) -> str:
+    """The stored /language choice, else Telegram's ``language_code`` negotiated, else English."""
+    user = update.effective_user
+    if user is None:
+        return FALLBACK_LANGUAGE
+    return (
+        await stored_language(context, user.id)
+        or negotiate(user.language_code)
+        or FALLBACK_LANGUAGE
+    )
+
+
+def is_private(chat: Chat | None) -> bool:
+    """True for a one-to-one chat with the bot."""
+    return chat is not None and chat.type == Chat.PRIVATE
+
+
+async def reply_rendered(message: Message, rendered: Rendered, *, quote: bool = False) -> Message:
+    """Send ``rendered`` as replies in ``message``'s chat (and forum topic); returns the last
+    message sent, which carries the keyboard. ``quote`` quotes ``message`` in the first part."""
+    last: Message | None = None
+    count = len(rendered.parts)
+    for i, part in enumerate(rendered.parts):
+        last = await message.reply_text(
+            part,
+            reply_markup=rendered.keyboard if i == count - 1 else None,
+            do_quote=quote and i == 0,
+        )
+    if last is None:  # never happens: renderers always produce text
+        raise ValueError("nothing to send")
+    return last
+
+
+async def edit_rendered(query: CallbackQuery, rendered: Rendered) -> None:
+    """Replace the pressed message with ``rendered`` (first part; any further parts follow as
+    new messages, the keyboard on the last one). "Message is not modified" is not an error."""
+    first, *rest = rendered.parts
+    try:
+        await query.edit_message_text(first, reply_markup=None if rest else rendered.keyboard)
+    except BadRequest as exc:
+        if "not modified" not in exc.message.lower():
+            raise
+    if rest and isinstance(query.message, Message):
+        await reply_rendered(query.message, Rendered(tuple(rest), rendered.keyboard))
+
+
+async def record_reply(context: BotContext, reply: Reply, user_id: int | None) -> None:
+    """Anonymous counter for every reply; the question itself only when it went unanswered."""
+    storage = context.storage
+    await storage.count(kind=reply.kind, entry=reply.entry, language=reply.language)
+    if reply.kind == "unanswered":
+        await storage.record_unanswered(
+            user_id=user_id,
+            text=reply.question,
+            language=reply.language,
+            candidates=[(c.entry, c.score) for c in reply.candidates],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PendingQuestion:
+    """A question behind a "did you mean" message, kept in memory only."""
+
+    user_id: int | None
+    question: str
+    language: str
+    candidates: tuple[tuple[str, float], ...]
+
+
+def _pending(chat_data: MutableMapping[Any, Any] | None) -> OrderedDict[int, PendingQuestion]:
+    if chat_data is None:
+        return OrderedDict()
+    pending: OrderedDict[int, PendingQuestion] = chat_data.setdefault(PENDING_KEY, OrderedDict())
+    return pending
+
+
+def remember_question(context: BotContext, message_id: int, reply: Reply,
+                      user_id: int | None) -> None:
+    """Keep the question behind a "did you mean" message for "none of these" (bounded)."""
+    pending = _pending(context.chat_data)
+    pending[message_id] = PendingQuestion(
+        user_id, reply.question, reply.language, tuple((c.entry, c.score) for c in reply.candidates)
+    )
+    while len(pending) > MAX_PENDING:
+        pending.popitem(last=False)
+
+
+def take_question(context: BotContext, message_id: int) -> PendingQuestion | None:
+    """The question behind a "did you mean" message, forgotten once taken."""
+    return _pending(context.chat_data).pop(message_id, None)
+
+
+def forget_questions(context: BotContext, user_id: int) -> None:
+    """Drop the user's questions kept in memory, in every chat (/forget)."""
+    for chat_data in context.application.chat_data.values():
+        pending = chat_data.get(PENDING_KEY)
+        if pending:
+            for key in [k for k, v in pending.items() if v.user_id == user_id]:
+                del pending[key]
+
+
+async def send_entry(message: Message, context: BotContext, entry_id: str, lang: str,
+                     user_id: int | None) -> Message:
+    """Send one entry's answer as a new message (with 👍/👎 and related buttons) and count it."""
+    reply = context.desk.entry_reply(entry_id, lang)
+    sent = await reply_rendered(message, render_reply(reply, context.desk.tree))
+    await record_reply(context, reply, user_id)
+    return sent

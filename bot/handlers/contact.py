@@ -1,0 +1,40 @@
+"""/contact and the "talk to a person" button.
+
+For now both answer with the ``general-human`` FAQ entry (how to reach people). The human
+handoff (ask the user's consent, forward the question to the staff chat, relay a staff reply
+back) replaces :func:`offer_human` in a later issue; every way in already goes through it.
+"""
+
+from __future__ import annotations
+
+from telegram import Message, Update
+
+from bot.context import BotContext
+from bot.handlers.common import reply_rendered, send_entry, user_language
+from bot.i18n import gettext
+from bot.render import Rendered
+from faq.markup import escape
+
+#: The FAQ entry that says how to reach a person.
+HUMAN_ENTRY = "general-human"
+
+
+async def offer_human(message: Message, context: BotContext, lang: str,
+                      user_id: int | None) -> None:
+    """Tell the user how to reach a person (the handoff of issue 7 goes here)."""
+    if context.desk.entry(HUMAN_ENTRY) is not None:
+        await send_entry(message, context, HUMAN_ENTRY, lang, user_id)
+        return
+    text = gettext(lang, "You can reach the Leiden International Centre helpdesk and your "
+                         "institution's student counsellors. In an emergency call 112.")
+    await reply_rendered(message, Rendered.of(escape(text)))
+
+
+async def contact(update: Update, context: BotContext) -> None:
+    """/contact: talk to a person."""
+    message = update.effective_message
+    if message is None:
+        return
+    lang = await user_language(update, context)
+    user = update.effective_user
+    await offer_human(message, context, lang, user.id if user else None)

@@ -1,0 +1,87 @@
+"""Free text through the desk, and the short answer to stickers, photos, voice and the like.
+
+In private chats every text message is a question. In groups the bot only answers messages
+that mention it (``@botusername``, removed before the desk sees the text); commands are
+handled in :mod:`bot.handlers.commands`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Message, MessageEntity, Update
+
+from bot.context import BotContext
+from bot.handlers.common import (
+    is_private,
+    record_reply,
+    remember_question,
+    reply_rendered,
+    user_language,
+)
+from bot.i18n import gettext
+from bot.render import Rendered, render_reply
+from faq.markup import escape
+
+
+def addressed_text(message: Message, username: str | None, bot_id: int) -> str | None:
+    """The text of a group message without its mention of the bot; None when the message
+    does not mention the bot."""
+    text = message.text or ""
+    mentions: list[str] = []
+    for entity, value in message.parse_entities(
+        [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
+    ).items():
+        if entity.type == MessageEntity.TEXT_MENTION:
+            if entity.user is not None and entity.user.id == bot_id:
+                mentions.append(value)
+        elif username and value.lower() == f"@{username.lower()}":
+            mentions.append(value)
+    if not mentions and username:
+        # Telegram always marks mentions as entities; a client that did not still meant us.
+        pattern = re.compile(rf"@{re.escape(username)}(?![A-Za-z0-9_])", re.IGNORECASE)
+        mentions = pattern.findall(text)
+    if not mentions:
+        return None
+    for mention in mentions:
+        text = text.replace(mention, " ", 1)
+    return " ".join(text.split())
+
+
+async def on_text(update: Update, context: BotContext) -> None:
+    """A question: ask the desk, send its reply with the right buttons, record it."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or message.text is None:
+        return
+    private = is_private(update.effective_chat)
+    if private:
+        question = message.text
+    else:
+        found = addressed_text(message, context.bot.username, context.bot.id)
+        if found is None:
+            return
+        question = found
+    lang = await user_language(update, context)
+    if not question.strip():
+        hint = gettext(lang, "Yes? Ask me a question after my name, for example about "
+                             "housing or eduroam.")
+        await reply_rendered(message, Rendered.of(escape(hint)), quote=not private)
+        return
+    desk = context.desk
+    reply = desk.reply(question, preferred_language=lang)
+    sent = await reply_rendered(message, render_reply(reply, desk.tree), quote=not private)
+    user_id = user.id if user else None
+    if reply.kind == "clarify":
+        remember_question(context, sent.message_id, reply, user_id)
+    await record_reply(context, reply, user_id)
+
+
+async def on_non_text(update: Update, context: BotContext) -> None:
+    """Stickers, photos, voice messages ...: the bot reads text only (private chats)."""
+    message = update.effective_message
+    if message is None:
+        return
+    lang = await user_language(update, context)
+    text = gettext(lang, "Sorry, I can only read text messages. Please type your question.")
+    await reply_rendered(message, Rendered.of(escape(text)))

@@ -1,0 +1,257 @@
+"""``welcomebot run``: the Telegram bot, by long polling (default) or behind a webhook.
+
+:func:`serve` runs python-telegram-bot's application itself (the documented manual way,
+instead of ``run_polling``/``run_webhook``) so that both modes share start-up and shut-down
+and a rejected token ends in one clear line. Polling uses PTB's updater. Webhook mode uses
+a small tornado server of its own instead of PTB's, so that it can also answer
+``GET /healthz`` for a load balancer: ``POST`` on any path is an update, accepted only with
+Telegram's ``X-Telegram-Bot-Api-Secret-Token`` header equal to ``WEBHOOK_SECRET`` (403
+otherwise).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+import re
+import signal
+import sys
+from collections.abc import AsyncIterator
+from typing import Any
+
+import tornado.web
+from telegram import Update
+from telegram.error import InvalidToken, NetworkError
+from tornado.httpserver import HTTPServer
+
+from bot.app import build_application
+from bot.config import Settings, SettingsError
+from bot.context import BotApplication
+from faq.loader import FaqLoadError
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+#: The largest webhook request accepted (Telegram's updates are a few kilobytes).
+MAX_BODY_BYTES = 2 * 1024 * 1024
+#: Signals that stop the bot gracefully.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+#: Start-up retries when the Bot API cannot be reached (polling; about a second apart).
+BOOTSTRAP_RETRIES = 5
+_TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+#: Loggers that would otherwise log every request (and with it the token in the URL).
+_NOISY = ("httpx", "httpcore", "apscheduler", "tornado.access")
+
+
+def settings_problem(settings: Settings, *, webhook: bool) -> str | None:
+    """Why ``settings`` cannot run the bot (one line), or None."""
+    token = settings.telegram_bot_token
+    if token is None or not token.get_secret_value().strip():
+        return "TELEGRAM_BOT_TOKEN is not set (the token @BotFather gave you)"
+    if not _TOKEN.match(token.get_secret_value().strip()):
+        return "TELEGRAM_BOT_TOKEN does not look like a bot token (digits:letters)"
+    if settings.hash_secret is None or not settings.hash_secret.get_secret_value().strip():
+        return ("HASH_SECRET is not set (a long random string, the same for every replica; "
+                "it pseudonymises users in the database)")
+    if logging.getLevelName(settings.log_level.upper()) not in range(0, 51):
+        return f"LOG_LEVEL {settings.log_level!r} is not a logging level (DEBUG, INFO, WARNING)"
+    if webhook:
+        if not settings.webhook_url:
+            return "WEBHOOK_URL is not set (the public https:// address Telegram posts to)"
+        if not settings.webhook_url.startswith(("https://", "http://")):
+            return "WEBHOOK_URL must be an https:// address"
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+        if not secret:
+            return "WEBHOOK_SECRET is not set (1-256 characters: A-Z, a-z, 0-9, _ and -)"
+        if not _SECRET.match(secret):
+            return "WEBHOOK_SECRET may only contain A-Z, a-z, 0-9, _ and - (1-256 characters)"
+    return None
+
+
+def _configure_logging(settings: Settings) -> None:
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    root.setLevel(settings.log_level.upper())
+    for name in _NOISY:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def run(settings: Settings, *, webhook: bool) -> int:
+    """Run the bot until SIGINT/SIGTERM; the process exit code.
+
+    2: missing or bad settings (one line on stderr); 1: the bot could not start.
+    A broken FAQ tree raises :class:`~faq.loader.FaqLoadError` for the caller to list.
+    """
+    problem = settings_problem(settings, webhook=webhook)
+    if problem:
+        print(f"welcomebot: {problem}", file=sys.stderr)
+        return 2
+    _configure_logging(settings)
+    try:
+        asyncio.run(serve(build_application(settings), settings, webhook=webhook))
+    except (FaqLoadError, SettingsError):
+        raise
+    except InvalidToken:
+        print("welcomebot: the Bot API rejected TELEGRAM_BOT_TOKEN (revoked, or meant for "
+              "another server than TELEGRAM_API_BASE_URL)", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        log.debug("start-up failed", exc_info=True)
+        print(f"welcomebot: could not start the bot: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+# ---------------------------------------------------------------------- webhook server
+
+
+class _WebhookHandler(tornado.web.RequestHandler):
+    """``POST`` from Telegram: check the secret token, queue the update."""
+
+    SUPPORTED_METHODS = ("POST",)
+
+    def initialize(self, bot_app: BotApplication, secret: str) -> None:
+        """Tornado passes the route's arguments here."""
+        self.bot_app = bot_app
+        self.secret = secret.encode("utf-8")
+
+    async def post(self, *_: str) -> None:
+        """403 without the secret token, 400 for anything but an update, else 200."""
+        given = self.request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode("utf-8"), self.secret):
+            log.warning("webhook request without the right secret token from %s",
+                        self.request.remote_ip)
+            raise tornado.web.HTTPError(403)
+        try:
+            data = json.loads(self.request.body)
+            update = Update.de_json(data, self.bot_app.bot) if isinstance(data, dict) else None
+        except (ValueError, TypeError, KeyError):
+            update = None
+        if update is None:
+            raise tornado.web.HTTPError(400)
+        await self.bot_app.update_queue.put(update)
+        self.set_status(200)
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """A short plain-text error, never a traceback."""
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish(f"{status_code} {self._reason}\n")
+
+
+class _HealthHandler(tornado.web.RequestHandler):
+    """``GET /healthz``: 200 while the application runs, 503 otherwise."""
+
+    SUPPORTED_METHODS = ("GET", "HEAD")
+
+    def initialize(self, bot_app: BotApplication) -> None:
+        """Tornado passes the route's arguments here."""
+        self.bot_app = bot_app
+
+    def get(self) -> None:
+        """``ok`` while running."""
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        if not self.bot_app.running:
+            self.set_status(503)
+            self.finish("starting or stopping\n")
+            return
+        self.finish("ok\n")
+
+    def head(self) -> None:
+        """Like GET, for load balancers that only ask for headers."""
+        self.get()
+
+
+def webhook_app(application: BotApplication, secret: str) -> tornado.web.Application:
+    """The tornado app: ``GET /healthz`` and updates ``POST``-ed to any path."""
+    return tornado.web.Application([
+        (r"/healthz", _HealthHandler, {"bot_app": application}),
+        (r"/.*", _WebhookHandler, {"bot_app": application, "secret": secret}),
+    ])
+
+
+async def _initialize(application: BotApplication) -> None:
+    """``initialize`` (``getMe``), retried a few times while the Bot API is unreachable."""
+    for attempt in range(BOOTSTRAP_RETRIES + 1):
+        try:
+            await application.initialize()
+            return
+        except NetworkError as exc:
+            if attempt == BOOTSTRAP_RETRIES:
+                raise
+            log.warning("the Bot API is not reachable yet (%s); retrying", exc)
+            await asyncio.sleep(1)
+
+
+@contextlib.asynccontextmanager
+async def _polling(application: BotApplication) -> AsyncIterator[None]:
+    """Receive updates by long polling (``deleteWebhook``, then ``getUpdates``)."""
+    updater = application.updater
+    if updater is None:
+        raise SettingsError("the application was built without an updater")
+    await updater.start_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False,
+                                bootstrap_retries=BOOTSTRAP_RETRIES)
+    log.info("receiving updates by long polling")
+    try:
+        yield
+    finally:
+        if updater.running:
+            await updater.stop()
+
+
+@contextlib.asynccontextmanager
+async def _webhook(application: BotApplication, settings: Settings) -> AsyncIterator[None]:
+    """Receive updates on the webhook server (listening first, then ``setWebhook``)."""
+    # both checked by settings_problem
+    assert settings.webhook_url
+    assert settings.webhook_secret
+    secret = settings.webhook_secret.get_secret_value()
+    server = HTTPServer(webhook_app(application, secret), max_body_size=MAX_BODY_BYTES)
+    server.listen(settings.webhook_port, address=settings.webhook_listen)
+    try:
+        await application.bot.set_webhook(
+            url=settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
+        )
+        log.info("receiving updates on the webhook (listening on %s:%d)",
+                 settings.webhook_listen, settings.webhook_port)
+        yield
+    finally:
+        server.stop()
+        await server.close_all_connections()
+
+
+async def serve(application: BotApplication, settings: Settings, *, webhook: bool,
+                stop: asyncio.Event | None = None) -> None:
+    """Run ``application`` until SIGINT/SIGTERM (or ``stop`` is set), by long polling or
+    behind the webhook server: initialise (``getMe``, retried), ``post_init``, start,
+    receive; then stop and shut down in reverse, ``post_shutdown`` last."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in STOP_SIGNALS:
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await _initialize(application)
+        try:
+            if application.post_init:
+                await application.post_init(application)
+            await application.start()
+            try:
+                receiver = _webhook(application, settings) if webhook else _polling(application)
+                async with receiver:
+                    await stop.wait()
+            finally:
+                await application.stop()
+                if application.post_stop:
+                    await application.post_stop(application)
+        finally:
+            await application.shutdown()
+            if application.post_shutdown:
+                await application.post_shutdown(application)
+    finally:
+        for sig in STOP_SIGNALS:
+            loop.remove_signal_handler(sig)

@@ -1,0 +1,98 @@
+"""Helpers for the Telegram tests: the in-process transport to the fake Bot API, a driver
+that feeds updates through ``Application.process_update``, and small accessors."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from botapi_server import ApiError, BotApiServer, Call
+from telegram import Update
+from telegram.request import BaseRequest, RequestData
+
+from bot.context import BotApplication
+
+TOKEN = "123:TEST"
+HASH_SECRET = "telegram-tests-secret"
+RETENTION_DAYS = 30
+
+
+class InProcessRequest(BaseRequest):
+    """A PTB transport that calls the fake Bot API directly (no network)."""
+
+    def __init__(self, server: BotApiServer) -> None:
+        self.server = server
+
+    async def initialize(self) -> None:
+        """Nothing to open."""
+
+    async def shutdown(self) -> None:
+        """Nothing to close."""
+
+    @property
+    def read_timeout(self) -> float:
+        """Not used; required by the interface."""
+        return 1.0
+
+    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
+                         *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        """Run the Bot API method named at the end of ``url``."""
+        assert f"/bot{TOKEN}/" in url, url
+        params = dict(request_data.json_parameters) if request_data else {}
+        try:
+            result = self.server.handle(url.rsplit("/", 1)[-1], params)
+        except ApiError as exc:
+            body = {"ok": False, "error_code": exc.code, "description": exc.description}
+            return exc.code, json.dumps(body).encode()
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+
+class Driver:
+    """Feeds the fake's queued updates to the application and returns what the bot did."""
+
+    def __init__(self, app: BotApplication, fake: BotApiServer) -> None:
+        self.app = app
+        self.fake = fake
+        self.handler_errors: list[BaseException] = []
+
+    async def deliver(self) -> list[Call]:
+        """Process every queued update; the bot's requests meanwhile."""
+        mark = self.fake.mark()
+        while self.fake.pending:
+            update = self.fake.pending.pop(0)
+            await self.app.process_update(Update.de_json(update, self.app.bot))
+        return self.fake.calls[mark:]
+
+    async def text(self, user: dict[str, Any], text: str, chat: dict[str, Any] | None = None,
+                   **kwargs: Any) -> list[Call]:
+        """The user sends ``text``."""
+        self.fake.send_text(user, text, chat, **kwargs)
+        return await self.deliver()
+
+    async def deliver_update(self, user: dict[str, Any], chat: dict[str, Any] | None = None,
+                             **content: Any) -> list[Call]:
+        """The user sends a message with ``content`` (a sticker, a photo ...)."""
+        self.fake.send_message_update(user, chat, **content)
+        return await self.deliver()
+
+    async def press(self, message: dict[str, Any], data: str,
+                    user: dict[str, Any]) -> list[Call]:
+        """The user presses a button under ``message``."""
+        self.fake.press(message, data, user)
+        return await self.deliver()
+
+
+def sent(calls: list[Call]) -> list[dict[str, Any]]:
+    """The messages sent by ``calls``."""
+    return [c.result for c in calls if c.method == "sendMessage"]
+
+
+def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every inline button under a message (as Telegram stores it)."""
+    markup = message.get("reply_markup") or {}
+    return [b for row in markup.get("inline_keyboard", []) for b in row]
+
+
+def data_of(message: dict[str, Any]) -> list[str]:
+    """The ``callback_data`` of every button under a message."""
+    return [b["callback_data"] for b in buttons(message) if "callback_data" in b]
