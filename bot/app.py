@@ -85,8 +85,7 @@ async def _post_init(application: BotApplication) -> None:
         data[_OWNS_STORAGE] = True
     await register_commands(application)
     if application.job_queue is not None:
-        application.job_queue.run_repeating(_purge, interval=PURGE_INTERVAL, first=60,
-                                            name="purge")
+        application.job_queue.run_repeating(_purge, interval=PURGE_INTERVAL, first=60, name="purge")
     register_fallbacks(application)
 
 
@@ -121,11 +120,13 @@ def build_application(
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_api_base_url)
         .base_file_url(file_base_url(settings.telegram_api_base_url))
-        .defaults(Defaults(
-            parse_mode=ParseMode.HTML,
-            link_preview_options=LinkPreviewOptions(is_disabled=True),
-            allow_sending_without_reply=True,
-        ))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                allow_sending_without_reply=True,
+            )
+        )
         .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
         .context_types(context_types)
         .concurrent_updates(CONCURRENT_UPDATES)

@@ -41,8 +41,17 @@ from typing import Literal
 MAX_BYTES = 64
 
 Action = Literal[
-    "answer", "clarify", "none", "feedback", "topics", "topic", "browse", "langs", "lang",
-    "forget", "human",
+    "answer",
+    "clarify",
+    "none",
+    "feedback",
+    "topics",
+    "topic",
+    "browse",
+    "langs",
+    "lang",
+    "forget",
+    "human",
 ]
 
 _PREFIX: dict[Action, str] = {
@@ -80,8 +89,9 @@ def _digest(entry_id: str) -> str:
     return "#" + hashlib.blake2s(entry_id.encode("utf-8"), digest_size=8).hexdigest()
 
 
-def encode(action: Action, arg: str = "", flag: bool | None = None, *,
-           language: str | None = None) -> str:
+def encode(
+    action: Action, arg: str = "", flag: bool | None = None, *, language: str | None = None
+) -> str:
     """The ``callback_data`` for one button (always at most 64 bytes)."""
     prefix = _PREFIX[action]
     if action in _BARE_ACTIONS:
@@ -89,7 +99,8 @@ def encode(action: Action, arg: str = "", flag: bool | None = None, *,
     if language is not None and (action not in _ENTRY_ACTIONS or not _LANG.match(language)):
         raise ValueError(f"no language on {action} buttons, or a bad one: {language!r}")
     suffix = (f":{language}" if language else "") + (
-        "" if flag is None else (":1" if flag else ":0"))
+        "" if flag is None else (":1" if flag else ":0")
+    )
     data = f"{prefix}:{arg}{suffix}"
     if len(data.encode("utf-8")) > MAX_BYTES:
         if action not in _ENTRY_ACTIONS and action != "topic":

@@ -23,11 +23,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "run",
         help="run the Telegram bot (long polling; --webhook for webhook mode)",
         description="Run the Telegram bot. Configuration comes from the environment "
-                    "(TELEGRAM_BOT_TOKEN, HASH_SECRET, DATABASE_URL, ...).",
+        "(TELEGRAM_BOT_TOKEN, HASH_SECRET, DATABASE_URL, ...).",
     )
-    parser.add_argument("--webhook", action="store_true",
-                        help="receive updates on WEBHOOK_URL (needs WEBHOOK_SECRET; listens on "
-                             "WEBHOOK_LISTEN:WEBHOOK_PORT, with GET /healthz)")
-    parser.add_argument("--faq-dir", type=Path, metavar="DIR",
-                        help="FAQ tree to answer from (default: FAQ_DIR or the bundled one)")
+    parser.add_argument(
+        "--webhook",
+        action="store_true",
+        help="receive updates on WEBHOOK_URL (needs WEBHOOK_SECRET; listens on "
+        "WEBHOOK_LISTEN:WEBHOOK_PORT, with GET /healthz)",
+    )
+    parser.add_argument(
+        "--faq-dir",
+        type=Path,
+        metavar="DIR",
+        help="FAQ tree to answer from (default: FAQ_DIR or the bundled one)",
+    )
     parser.set_defaults(func=cmd_run)

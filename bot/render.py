@@ -147,8 +147,11 @@ def _find_cut(atoms: Sequence[str], start: int, limit: int) -> tuple[int, int]:
         if seen + length > limit:
             break
         if i > start and atom in ("\n", " "):
-            priority = 0 if atom == "\n" and i + 1 < len(atoms) and atoms[i + 1] == "\n" else (
-                1 if atom == "\n" else 2)
+            priority = (
+                0
+                if atom == "\n" and i + 1 < len(atoms) and atoms[i + 1] == "\n"
+                else (1 if atom == "\n" else 2)
+            )
             if priority == 0 or atoms[i - 1] != "\n":  # first newline of a run only
                 best[priority] = (i, seen)
         seen += length
@@ -194,15 +197,16 @@ def category_name(category: str, lang: str) -> str:
 def feedback_row(entry_id: str, lang: str) -> list[InlineKeyboardButton]:
     """👍 / 👎 under an answer."""
     return [
-        _button(gettext(lang, "👍 Helpful"),
-                cb.encode("feedback", entry_id, True, language=lang)),
-        _button(gettext(lang, "👎 Not helpful"),
-                cb.encode("feedback", entry_id, False, language=lang)),
+        _button(gettext(lang, "👍 Helpful"), cb.encode("feedback", entry_id, True, language=lang)),
+        _button(
+            gettext(lang, "👎 Not helpful"), cb.encode("feedback", entry_id, False, language=lang)
+        ),
     ]
 
 
-def related_rows(related: Sequence[str], tree: FaqTree, lang: str, *,
-                 action: cb.Action = "answer") -> list[list[InlineKeyboardButton]]:
+def related_rows(
+    related: Sequence[str], tree: FaqTree, lang: str, *, action: cb.Action = "answer"
+) -> list[list[InlineKeyboardButton]]:
     """One button per related entry that exists, titled in ``lang``."""
     return [
         [_button("➡️ " + tree.entries[r].title(lang), cb.encode(action, r, language=lang))]
@@ -223,8 +227,12 @@ def answer_keyboard(reply: Reply, tree: FaqTree) -> InlineKeyboardMarkup | None:
 def clarify_keyboard(reply: Reply, tree: FaqTree) -> InlineKeyboardMarkup:
     """Up to three suggestions and "none of these"."""
     rows = [
-        [_button(tree.entries[s].title(reply.language),
-                 cb.encode("clarify", s, language=reply.language))]
+        [
+            _button(
+                tree.entries[s].title(reply.language),
+                cb.encode("clarify", s, language=reply.language),
+            )
+        ]
         for s in reply.suggestions[:3]
         if s in tree.entries
     ]
@@ -234,10 +242,12 @@ def clarify_keyboard(reply: Reply, tree: FaqTree) -> InlineKeyboardMarkup:
 
 def unanswered_keyboard(lang: str) -> InlineKeyboardMarkup:
     """What to do next after a question the bot could not answer."""
-    return InlineKeyboardMarkup([
-        [_button(gettext(lang, "📚 Browse topics"), cb.encode("topics"))],
-        [_button(gettext(lang, "🙋 Talk to a person"), cb.encode("human"))],
-    ])
+    return InlineKeyboardMarkup(
+        [
+            [_button(gettext(lang, "📚 Browse topics"), cb.encode("topics"))],
+            [_button(gettext(lang, "🙋 Talk to a person"), cb.encode("human"))],
+        ]
+    )
 
 
 def render_reply(reply: Reply, tree: FaqTree) -> Rendered:
@@ -273,8 +283,14 @@ def welcome(lang: str, first_name: str | None, tree: FaqTree) -> Rendered:
         [_button(category_name(c, lang), cb.encode("topic", c)) for c in topics[i : i + 2]]
         for i in range(0, len(topics), 2)
     ]
-    rows.append([_button("🌐 " + gettext(lang, "Language: {language}").format(
-        language=language_name(lang)), cb.encode("langs"))])
+    rows.append(
+        [
+            _button(
+                "🌐 " + gettext(lang, "Language: {language}").format(language=language_name(lang)),
+                cb.encode("langs"),
+            )
+        ]
+    )
     text = f"<b>{escape(greeting)}</b>\n\n{escape(body)}"
     return Rendered.of(text, InlineKeyboardMarkup(rows))
 
@@ -304,7 +320,8 @@ def browse_answer(reply: Reply, tree: FaqTree) -> Rendered:
     rows = related_rows(reply.related, tree, reply.language, action="browse")
     if entry is not None:
         back = gettext(reply.language, "« Back to {topic}").format(
-            topic=category_name(entry.category, reply.language))
+            topic=category_name(entry.category, reply.language)
+        )
         rows.append([_button(back, cb.encode("topic", entry.category))])
     rows.append([_button(gettext(reply.language, "« All topics"), cb.encode("topics"))])
     return Rendered.of(reply.text, InlineKeyboardMarkup(rows))
@@ -317,6 +334,11 @@ def language_menu(current: str) -> Rendered:
         for lang in LANGUAGES
     ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    text = escape(gettext(current, "Choose your language. I answer questions in the language "
-                                   "they are written in; this sets everything else."))
+    text = escape(
+        gettext(
+            current,
+            "Choose your language. I answer questions in the language "
+            "they are written in; this sets everything else.",
+        )
+    )
     return Rendered.of(text, InlineKeyboardMarkup(rows))

@@ -55,8 +55,10 @@ def settings_problem(settings: Settings, *, webhook: bool) -> str | None:
     if not _TOKEN.match(token.get_secret_value().strip()):
         return "TELEGRAM_BOT_TOKEN does not look like a bot token (digits:letters)"
     if settings.hash_secret is None or not settings.hash_secret.get_secret_value().strip():
-        return ("HASH_SECRET is not set (a long random string, the same for every replica; "
-                "it pseudonymises users in the database)")
+        return (
+            "HASH_SECRET is not set (a long random string, the same for every replica; "
+            "it pseudonymises users in the database)"
+        )
     if logging.getLevelName(settings.log_level.upper()) not in range(0, 51):
         return f"LOG_LEVEL {settings.log_level!r} is not a logging level (DEBUG, INFO, WARNING)"
     if webhook:
@@ -97,8 +99,11 @@ def run(settings: Settings, *, webhook: bool) -> int:
     except (FaqLoadError, SettingsError):
         raise
     except InvalidToken:
-        print("welcomebot: the Bot API rejected TELEGRAM_BOT_TOKEN (revoked, or meant for "
-              "another server than TELEGRAM_API_BASE_URL)", file=sys.stderr)
+        print(
+            "welcomebot: the Bot API rejected TELEGRAM_BOT_TOKEN (revoked, or meant for "
+            "another server than TELEGRAM_API_BASE_URL)",
+            file=sys.stderr,
+        )
         return 2
     except Exception as exc:
         log.debug("start-up failed", exc_info=True)
@@ -124,8 +129,9 @@ class _WebhookHandler(tornado.web.RequestHandler):
         """403 without the secret token, 400 for anything but an update, else 200."""
         given = self.request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode("utf-8"), self.secret):
-            log.warning("webhook request without the right secret token from %s",
-                        self.request.remote_ip)
+            log.warning(
+                "webhook request without the right secret token from %s", self.request.remote_ip
+            )
             raise tornado.web.HTTPError(403)
         try:
             data = json.loads(self.request.body)
@@ -169,10 +175,12 @@ class _HealthHandler(tornado.web.RequestHandler):
 
 def webhook_app(application: BotApplication, secret: str) -> tornado.web.Application:
     """The tornado app: ``GET /healthz`` and updates ``POST``-ed to any path."""
-    return tornado.web.Application([
-        (r"/healthz", _HealthHandler, {"bot_app": application}),
-        (r"/.*", _WebhookHandler, {"bot_app": application, "secret": secret}),
-    ])
+    return tornado.web.Application(
+        [
+            (r"/healthz", _HealthHandler, {"bot_app": application}),
+            (r"/.*", _WebhookHandler, {"bot_app": application, "secret": secret}),
+        ]
+    )
 
 
 async def _initialize(application: BotApplication) -> None:
@@ -194,8 +202,11 @@ async def _polling(application: BotApplication) -> AsyncIterator[None]:
     updater = application.updater
     if updater is None:
         raise SettingsError("the application was built without an updater")
-    await updater.start_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False,
-                                bootstrap_retries=BOOTSTRAP_RETRIES)
+    await updater.start_polling(
+        allowed_updates=Update.ALL_TYPES,
+        drop_pending_updates=False,
+        bootstrap_retries=BOOTSTRAP_RETRIES,
+    )
     log.info("receiving updates by long polling")
     try:
         yield
@@ -217,16 +228,24 @@ async def _webhook(application: BotApplication, settings: Settings) -> AsyncIter
         await application.bot.set_webhook(
             url=settings.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
         )
-        log.info("receiving updates on the webhook (listening on %s:%d)",
-                 settings.webhook_listen, settings.webhook_port)
+        log.info(
+            "receiving updates on the webhook (listening on %s:%d)",
+            settings.webhook_listen,
+            settings.webhook_port,
+        )
         yield
     finally:
         server.stop()
         await server.close_all_connections()
 
 
-async def serve(application: BotApplication, settings: Settings, *, webhook: bool,
-                stop: asyncio.Event | None = None) -> None:
+async def serve(
+    application: BotApplication,
+    settings: Settings,
+    *,
+    webhook: bool,
+    stop: asyncio.Event | None = None,
+) -> None:
     """Run ``application`` until SIGINT/SIGTERM (or ``stop`` is set), by long polling or
     behind the webhook server: initialise (``getMe``, retried), ``post_init``, start,
     receive; then stop and shut down in reverse, ``post_shutdown`` last."""

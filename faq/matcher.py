@@ -20,10 +20,12 @@ How it works (and why):
 
 from __future__ import annotations
 
+import heapq
 import math
-import re
+from array import array
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -48,9 +50,6 @@ MIN_FUZZY_LEN = 5
 #: Least rapidfuzz ratio for a correction, by word length.
 FUZZY_CUTOFF_SHORT = 80.0  # 5-6 letters: one edit
 FUZZY_CUTOFF_LONG = 78.0
-#: Question terms in a posting list longer than this share of all variants do not pull
-#: candidates in by themselves (they still count when scoring): "how", "i", "the".
-COMMON_TERM_SHARE = 0.2
 
 
 #: Words at least this common (Zipf) in one of our languages are real words, not typos.
@@ -76,103 +75,180 @@ class Match:
     variant: str
 
 
-@dataclass(frozen=True, slots=True)
-class _Variant:
-    entry: int
-    language: str
-    text: str
-    terms: frozenset[str]
-    mass: float  # sum of the terms' idf
-    factor: float = 1.0  # keywords count a little less than whole questions
-
-
 class Concepts:
-    """Finds synonym-group concepts in normalised text."""
+    """Finds synonym-group concepts in normalised text.
+
+    Phrases are looked up by their first word and Chinese terms by their first character, so
+    the cost of a lookup grows with the text, not with the number of synonyms (hundreds,
+    met again for every variant of a large FAQ)."""
 
     def __init__(self, synonyms: dict[str, tuple[str, ...]]) -> None:
         self.words: dict[str, str] = {}
         phrases: dict[str, str] = {}
-        self.cjk: dict[str, str] = {}
+        cjk: dict[str, str] = {}
         for concept, terms in synonyms.items():
             for term in terms:
                 norm = normalise(term)
                 if not norm:
                     continue
                 if has_cjk(norm):
-                    self.cjk[norm.replace(" ", "")] = concept
+                    cjk[norm.replace(" ", "")] = concept
                 elif " " in norm:
                     phrases[norm] = concept
                 else:
                     self.words[norm] = concept
-        self._phrases = sorted(phrases.items(), key=lambda kv: -len(kv[0]))
-        self._phrase_re = (
-            re.compile("|".join(rf"(?<!\S){re.escape(p)}(?!\S)" for p, _ in self._phrases))
-            if self._phrases
-            else None
-        )
-        self._phrase_concept = dict(self._phrases)
+        # Longest phrase first, as a regex alternation of them would try them: at each word,
+        # the first phrase that fits is taken and the search goes on after it.
+        self._phrases: dict[str, list[tuple[list[str], str]]] = defaultdict(list)
+        for phrase, concept in sorted(phrases.items(), key=lambda kv: -len(kv[0])):
+            words = phrase.split(" ")
+            self._phrases[words[0]].append((words, concept))
+        self._cjk: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for term, concept in cjk.items():
+            self._cjk[term[0]].append((term, concept))
 
     def find(self, normalised: str, words: Iterable[str]) -> set[str]:
         """Concepts named in ``normalised`` (phrases, Chinese terms) or among ``words``."""
         found = {self.words[w] for w in words if w in self.words}
-        if self._phrase_re is not None:
-            found.update(
-                self._phrase_concept[m.group(0)] for m in self._phrase_re.finditer(normalised)
-            )
-        if self.cjk and has_cjk(normalised):
+        if self._phrases:
+            found.update(self._find_phrases(normalised.split(" ")))
+        if self._cjk and has_cjk(normalised):
             compact = normalised.replace(" ", "")
-            found.update(c for term, c in self.cjk.items() if term in compact)
+            for i, char in enumerate(compact):
+                for term, concept in self._cjk.get(char, ()):
+                    if compact.startswith(term, i):
+                        found.add(concept)
         return {"~" + c for c in found}
+
+    def _find_phrases(self, words: list[str]) -> Iterable[str]:
+        i = 0
+        while i < len(words):
+            for phrase, concept in self._phrases.get(words[i], ()):
+                if words[i : i + len(phrase)] == phrase:
+                    yield concept
+                    i += len(phrase)
+                    break
+            else:
+                i += 1
+
+
+@dataclass(frozen=True, slots=True)
+class _Question:
+    """A question ready for scoring: the known terms it holds (in question order), their
+    gains (idf × similarity) as integers (see ``_SCALE``), and its mass, the denominator of
+    precision."""
+
+    terms: tuple[str, ...]
+    gains: tuple[int, ...]
+    mass: float
 
 
 class Matcher:
-    """Scores questions against one FAQ tree. Build once per tree; ``match`` is thread-safe."""
+    """Scores questions against one FAQ tree. Build once per tree; ``match`` is thread-safe.
+
+    The index is kept in flat arrays rather than one object per variant: a 10,000-entry FAQ
+    in seven languages has some 700,000 variants, and a Python object with a set of terms
+    for each would cost gigabytes.
+    """
 
     def __init__(self, tree: FaqTree) -> None:
         self.entry_ids: list[str] = list(tree.entries)
         self.concepts = Concepts(tree.synonyms)
-        variants: list[_Variant] = []
-        raw: list[tuple[int, str, str, set[str], float]] = []
+        self.words_by_language: dict[str, set[str]] = defaultdict(set)
+        term_id: dict[str, int] = {}
+        terms: list[str] = []  # by term id
+        df: list[int] = []  # entries (not variants) per term id: a word typical of one
+        # entry stays distinctive however many of its variants repeat it
+        languages: list[str] = []
+        # per variant (variants of one entry are contiguous): entry, language, text,
+        # keyword or question, and its term ids at v_terms[v_start[v]:v_start[v + 1]]
+        v_entry, v_lang, v_keyword = array("I"), bytearray(), bytearray()
+        v_text: list[str] = []
+        v_terms, v_start = array("I"), array("I", [0])
+        # per entry: its first variant, and its vocabulary (sorted term ids)
+        e_first, e_vocab, e_vocab_start = array("I", [0]), array("I"), array("I", [0])
         for index, entry in enumerate(tree.entries.values()):
+            vocabulary: set[int] = set()
             for lang, translation in entry.translations.items():
-                for text in translation.questions:
-                    raw.append((index, lang, text, self._terms(normalise(text)), 1.0))
-                for text in translation.keywords:
-                    raw.append((index, lang, text, self._terms(normalise(text)), KEYWORD_FACTOR))
-        # document frequency over entries, not variants: a word typical of one entry stays
-        # distinctive however many of its variants repeat it
-        entry_terms: dict[int, set[str]] = defaultdict(set)
-        for index, _, _, terms, _ in raw:
-            entry_terms[index].update(terms)
-        df: dict[str, int] = defaultdict(int)
-        for terms in entry_terms.values():
-            for term in terms:
-                df[term] += 1
+                if lang not in languages:
+                    languages.append(lang)
+                words = self.words_by_language[lang]
+                for keyword, texts in ((0, translation.questions), (1, translation.keywords)):
+                    for text in texts:
+                        ids = []
+                        # sorted: the same term ids (and float sums) in every run
+                        for term in sorted(self._terms(normalise(text))):
+                            tid = term_id.get(term)
+                            if tid is None:
+                                tid = term_id[term] = len(terms)
+                                terms.append(term)
+                                df.append(0)
+                            ids.append(tid)
+                            if not term.startswith("~"):
+                                words.add(term)
+                        ids.sort()
+                        vocabulary.update(ids)
+                        v_terms.extend(ids)
+                        v_start.append(len(v_terms))
+                        v_entry.append(index)
+                        v_lang.append(languages.index(lang))
+                        v_keyword.append(keyword)
+                        v_text.append(text)
+            for tid in vocabulary:
+                df[tid] += 1
+            e_vocab.extend(sorted(vocabulary))
+            e_vocab_start.append(len(e_vocab))
+            e_first.append(len(v_entry))
+
         n = max(len(self.entry_ids), 1)
         # a term's weight: rare in the FAQ (idf) and rare in everyday language (commonness)
-        self.idf: dict[str, float] = {
-            t: math.log(1.0 + n / c) * (1.0 if t.startswith("~") else commonness(t))
-            for t, c in df.items()
-        }
+        idf = [
+            math.log(1.0 + n / count) * (1.0 if term.startswith("~") else commonness(term))
+            for term, count in zip(terms, df, strict=True)
+        ]
+        self.idf: dict[str, float] = dict(zip(terms, idf, strict=True))
         self.unknown_idf = math.log(1.0 + n)
-        self.words_by_language: dict[str, set[str]] = defaultdict(set)
-        for index, lang, text, terms, factor in raw:
-            self.words_by_language[lang].update(t for t in terms if not t.startswith("~"))
-            mass = sum(self.idf[t] for t in terms)
-            if mass > 0:
-                variants.append(_Variant(index, lang, text, frozenset(terms), mass, factor))
-        self.variants = variants
-        self.entry_terms = {i: frozenset(t) for i, t in entry_terms.items()}
-        postings: dict[str, list[int]] = defaultdict(list)
-        for vid, variant in enumerate(variants):
-            for term in variant.terms:
-                postings[term].append(vid)
-        self.postings = dict(postings)
-        self.common_limit = max(50, int(len(variants) * COMMON_TERM_SHARE))
+        self._term_id = term_id
+        self._languages = languages
+        self._v_entry, self._v_lang, self._v_text = v_entry, v_lang, v_text
+        self._v_terms, self._v_start = v_terms, v_start
+        self._e_first, self._e_vocab, self._e_vocab_start = e_first, e_vocab, e_vocab_start
+
+        # A variant's F-measure against a question of mass M, for an overlap o, is
+        #     factor·(1+β²)·P·R / (β²·P + R) = o · factor·(1+β²) / (β²·mass + M)
+        # (P = o/M, R = o/mass): linear in the overlap. The two per-variant constants are
+        # kept; the least mass of a variant holding each term bounds the F-measure any
+        # variant can reach through that term (see _top).
+        self._v_scale = array(
+            "d", ((KEYWORD_FACTOR if k else 1.0) * (1 + _BETA2) for k in v_keyword)
+        )
+        self._v_weight = array("d", bytes(8 * len(v_entry)))  # β²·mass
+        postings = [array("I") for _ in terms]  # variants holding each term, ascending
+        least_mass = [math.inf] * len(terms)
+        for v in range(len(v_entry)):
+            held = v_terms[v_start[v] : v_start[v + 1]]
+            mass = sum(idf[tid] for tid in held)
+            self._v_weight[v] = _BETA2 * mass
+            for tid in held:
+                postings[tid].append(v)
+                if mass < least_mass[tid]:
+                    least_mass[tid] = mass
+        self.postings: dict[str, array[int]] = dict(zip(terms, postings, strict=True))
+        self._least_mass = least_mass
+        entry_postings = [array("I") for _ in terms]
+        for e in range(len(self.entry_ids)):
+            for tid in e_vocab[e_vocab_start[e] : e_vocab_start[e + 1]]:
+                entry_postings[tid].append(e)
+        self._entry_postings: dict[str, array[int]] = dict(zip(terms, entry_postings, strict=True))
+
+        # fuzzy correction looks among known words of about the same length: one list
+        # sorted by length (then alphabetically), sliced per question word
         self.vocabulary = sorted(t for t in self.idf if not t.startswith("~") and not has_cjk(t))
-        self._by_length: dict[int, list[str]] = defaultdict(list)
-        for word in self.vocabulary:
-            self._by_length[len(word)].append(word)
+        self._by_length = sorted(self.vocabulary, key=len)
+        longest = len(self._by_length[-1]) if self._by_length else 0
+        self._length_start = [
+            bisect_left(self._by_length, length, key=len) for length in range(longest + 2)
+        ]
         self._correct = lru_cache(maxsize=50_000)(self._correct_uncached)
 
     # ------------------------------------------------------------------ terms
@@ -180,23 +256,44 @@ class Matcher:
         words = tokens(normalised)
         return set(words) | self.concepts.find(normalised, words)
 
+    def _pool(self, word: str) -> list[str]:
+        """Known words 2 shorter to 3 longer than ``word``, by length, then alphabetically."""
+        starts = self._length_start
+        low = starts[min(max(len(word) - 2, 0), len(starts) - 1)]
+        high = starts[min(len(word) + 4, len(starts) - 1)]
+        return self._by_length[low:high]
+
+    def _with_prefix(self, prefix: str) -> Iterator[str]:
+        """Known words that start with ``prefix``, alphabetically."""
+        vocabulary = self.vocabulary
+        for i in range(bisect_left(vocabulary, prefix), len(vocabulary)):
+            if not vocabulary[i].startswith(prefix):
+                return
+            yield vocabulary[i]
+
     def _correct_uncached(self, word: str) -> tuple[str, float] | None:
         """The known word closest to an unknown ``word`` and the similarity (0-1)."""
         if len(word) < MIN_FUZZY_LEN or has_cjk(word) or word.isdigit():
             return None
-        pool: list[str] = []
-        for length in range(len(word) - 2, len(word) + 4):
-            pool.extend(self._by_length.get(length, ()))
         cutoff = FUZZY_CUTOFF_SHORT if len(word) <= 6 else FUZZY_CUTOFF_LONG
         real_word = zipf(word) >= REAL_WORD_ZIPF
+        if real_word and not any(
+            _same_stem(word, candidate)
+            and fuzz.ratio(word, candidate, score_cutoff=cutoff)
+            and len(word) - 2 <= len(candidate) <= len(word) + 3
+            for candidate in self._with_prefix(word[:4])
+        ):
+            # a shortcut, same result: a real word is only corrected into a word with its
+            # stem, and most unknown real words ("pizzeria") have none, so the scan of the
+            # whole pool below is not needed for them
+            return None
+        pool = self._pool(word)
         for candidate, score, _ in process.extract(
             word, pool, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5
         ):
             # a word in everyday use is no typo ("tasse" is Italian, not "strasse" misspelt):
             # it may only stand for a known word it inflects (same long stem)
-            if real_word and _common_prefix(word, candidate) < max(
-                4, 0.6 * min(len(word), len(candidate))
-            ):
+            if real_word and not _same_stem(word, candidate):
                 continue
             return candidate, score / 100.0
         # inflections share a long stem: "registreren" / "registratie", "inschrijven" / "inschrijving"
@@ -204,9 +301,15 @@ class Matcher:
             return None
         stem = word[: max(6, math.ceil(len(word) * 0.7))]
         if len(stem) <= len(word) and len(word) >= 7:
-            for candidate in pool:
-                if candidate.startswith(stem) and len(candidate) >= len(stem) + 1:
-                    return candidate, 0.8
+            # the first such word of the pool (shortest, then alphabetically first)
+            stemmed = [
+                candidate
+                for candidate in self._with_prefix(stem)
+                if len(stem) + 1 <= len(candidate)
+                and len(word) - 2 <= len(candidate) <= len(word) + 3
+            ]
+            if stemmed:
+                return min(stemmed, key=lambda c: (len(c), c)), 0.8
         return None
 
     def question_terms(self, text: str) -> dict[str, float]:
@@ -229,19 +332,17 @@ class Matcher:
                 if weighted.get(known, 0.0) < similarity:
                     weighted[known] = similarity
                 corrected.append(known)
-        for concept in self.concepts.find(" ".join(corrected), corrected) | self.concepts.find(
-            normalised, words
-        ):
+        concepts = self.concepts.find(" ".join(corrected), corrected)
+        for concept in sorted(concepts | self.concepts.find(normalised, words)):
             weighted[concept] = 1.0
         return weighted
 
-    # ------------------------------------------------------------------ scoring
-    def match(self, text: str, *, limit: int | None = None) -> list[Match]:
-        """Entries ranked by score (best first), at most one match per entry."""
+    def _question(self, text: str) -> _Question | None:
         terms = self.question_terms(text)
         if not terms:
-            return []
-        gains = {t: self.idf.get(t, 0.0) * s for t, s in terms.items() if s > 0}
+            return None
+        # terms the FAQ does not know gain nothing: they only weigh against precision
+        known = [(t, self.idf[t] * s) for t, s in terms.items() if s > 0 and t in self.idf]
         question_mass = sum(
             self.idf.get(t, UNKNOWN_BOOST * self.unknown_idf * commonness(t)) for t in terms
         )
@@ -251,34 +352,288 @@ class Matcher:
         question_mass = (
             min(question_mass, known_mass * 2.5 + self.unknown_idf) if known_mass else question_mass
         )
-        candidates: set[int] = set()
-        for term in gains:
-            posting = self.postings.get(term, ())
-            if len(posting) <= self.common_limit:
-                candidates.update(posting)
-        if not candidates:
-            for term in gains:
-                candidates.update(self.postings.get(term, ()))
-        best: dict[int, tuple[float, _Variant]] = {}
-        beta2 = BETA * BETA
-        for vid in candidates:
-            variant = self.variants[vid]
-            overlap = sum(g for t, g in gains.items() if t in variant.terms)
-            if overlap <= 0:
+        return _Question(
+            tuple(t for t, _ in known), tuple(round(g * _SCALE) for _, g in known), question_mass
+        )
+
+    # ------------------------------------------------------------------ scoring
+    def match(
+        self, text: str, *, limit: int | None = None, exhaustive: bool = False
+    ) -> list[Match]:
+        """Entries ranked by score (best first), at most one match per entry.
+
+        Every entry that shares a term with the question is ranked, by the score described
+        in the module docstring. With ``limit`` only the best ``limit`` are returned, found
+        without reading the long posting lists of everyday words when they cannot change
+        them (``_top``). ``exhaustive`` scores every variant of the FAQ one by one, without
+        the index: the reference the index must agree with (tests, ``bench/matcher.py``).
+        All three give the same entries with the same scores in the same order.
+        """
+        question = self._question(text)
+        if question is None or not question.terms:
+            return []
+        if exhaustive:
+            found = self._scan(question)
+        elif limit:
+            found = self._top(question, limit)
+        else:
+            found = self._accumulate(question)
+        ranked = self._ranked(found, question.mass)
+        return ranked[:limit] if limit else ranked
+
+    def _f(self, overlap: int, v: int, question_mass: float) -> float:
+        """Variant ``v``'s F-measure for an ``overlap`` (summed integer gains)."""
+        return overlap / _SCALE * self._v_scale[v] / (self._v_weight[v] + question_mass)
+
+    def _held(self, v: int, wanted: frozenset[int]) -> frozenset[int]:
+        """Which of the ``wanted`` term ids variant ``v`` holds."""
+        return wanted.intersection(self._v_terms[self._v_start[v] : self._v_start[v + 1]])
+
+    def _vocabulary_holds(self, e: int, wanted: frozenset[int]) -> frozenset[int]:
+        """Which of the ``wanted`` term ids entry ``e``'s variants hold."""
+        start, end = self._e_vocab_start[e], self._e_vocab_start[e + 1]
+        return wanted.intersection(self._e_vocab[start:end])
+
+    def _scan(self, question: _Question) -> dict[int, _Found]:
+        """The naive reference: every variant of the FAQ scored on its own."""
+        ids = [self._term_id[t] for t in question.terms]
+        gain = dict(zip(ids, question.gains, strict=True))
+        wanted = frozenset(ids)
+        best: dict[int, tuple[float, int]] = {}
+        for v in range(len(self._v_entry)):
+            held = self._held(v, wanted)
+            if not held:
                 continue
-            recall = overlap / variant.mass
-            precision = overlap / question_mass
-            f = variant.factor * (1 + beta2) * precision * recall / (beta2 * precision + recall)
-            current = best.get(variant.entry)
-            if current is None or f > current[0]:
-                best[variant.entry] = (f, variant)
-        results: list[Match] = []
-        for entry_index, (f, variant) in best.items():
-            vocabulary = self.entry_terms[entry_index]
-            coverage = sum(g for t, g in gains.items() if t in vocabulary) / question_mass
-            score = 100.0 * (VARIANT_WEIGHT * f + (1 - VARIANT_WEIGHT) * min(coverage, 1.0))
-            results.append(
-                Match(self.entry_ids[entry_index], score, variant.language, variant.text)
+            f = self._f(sum(gain[tid] for tid in held), v, question.mass)
+            e = self._v_entry[v]
+            current = best.get(e)
+            if current is None or f > current[0]:  # ascending: the first variant wins ties
+                best[e] = (f, v)
+        return {
+            e: (f, v, sum(gain[tid] for tid in self._vocabulary_holds(e, wanted)))
+            for e, (f, v) in best.items()
+        }
+
+    def _accumulate(self, question: _Question) -> dict[int, _Found]:
+        """Every entry that shares a term, read term at a time from the posting lists."""
+        overlap: dict[int, int] = {}
+        coverage: dict[int, int] = {}
+        for term, gain in zip(question.terms, question.gains, strict=True):
+            _add(overlap, self.postings[term], gain)
+            _add(coverage, self._entry_postings[term], gain)
+        return self._best_of(overlap, coverage, question.mass)
+
+    def _best_of(
+        self, overlap: dict[int, int], coverage: dict[int, int], question_mass: float
+    ) -> dict[int, _Found]:
+        """Each entry's best variant, from complete overlaps and coverages."""
+        best: dict[int, tuple[float, int]] = {}
+        v_entry, f_of = self._v_entry, self._f
+        for v, shared in overlap.items():
+            f = f_of(shared, v, question_mass)
+            e = v_entry[v]
+            current = best.get(e)
+            if current is None or f > current[0] or (f == current[0] and v < current[1]):
+                best[e] = (f, v)
+        return {e: (f, v, coverage[e]) for e, (f, v) in best.items()}
+
+    def _top(self, question: _Question, limit: int) -> dict[int, _Found]:
+        """The best ``limit`` entries, the same as ``_accumulate``'s, reading as few posting
+        lists as possible (the MaxScore idea of search engines).
+
+        Lists are read shortest first. A variant that holds none of the terms read so far
+        can only share the unread ones: its overlap is at most their summed gain, and its
+        mass at least the least mass of a variant holding one of them, which bounds its
+        F-measure and its entry's score (``_bounds``). Once that bound is below the
+        ``limit``-th best score so far, the long lists ("how", "the", "de") cannot change
+        the top and are not read. The entries found are then completed (their variants
+        checked for the unread terms) best bound first, until the next bound is below the
+        ``limit``-th best exact score; when that would take longer than reading the
+        remaining lists, those are read instead.
+        """
+        terms, gains, mass = question.terms, question.gains, question.mass
+        order = sorted(range(len(terms)), key=lambda i: len(self.postings[terms[i]]))
+        # what the terms from order[j] on can still add, and the least mass of a variant
+        # holding one of them
+        rest_gain = [0] * (len(order) + 1)
+        rest_mass = [math.inf] * (len(order) + 1)
+        for j in range(len(order) - 1, -1, -1):
+            rest_gain[j] = rest_gain[j + 1] + gains[order[j]]
+            rest_mass[j] = min(rest_mass[j + 1], self._least_mass[self._term_id[terms[order[j]]]])
+
+        overlap: dict[int, int] = {}  # variant → gain shared with the terms read so far
+        coverage: dict[int, int] = {}  # entry → the same for its whole vocabulary
+        kth = 0.0  # the limit-th best score is at least this
+        read = 0
+
+        def unread() -> dict[int, int]:
+            return {self._term_id[terms[i]]: gains[i] for i in order[read:]}
+
+        while read < len(order):
+            term = terms[order[read]]
+            _add(overlap, self.postings[term], gains[order[read]])
+            _add(coverage, self._entry_postings[term], gains[order[read]])
+            read += 1
+            if read == len(order):
+                break
+            unseen = _bounds(rest_gain[read], rest_mass[read], mass)[1]
+            if unseen < kth - _PRUNE_EPS:
+                break
+            # raising kth costs a pass over the variants found so far: only worth it
+            # before a list at least as long
+            if len(self.postings[terms[order[read]]]) >= len(overlap):
+                kth = max(kth, self._kth(overlap, coverage, limit, unread(), mass))
+                if unseen < kth - _PRUNE_EPS:
+                    break
+        if read == len(order):  # overlaps and coverages are complete
+            return self._best_of(overlap, coverage, mass)
+
+        # Found variants may hold unread terms too (up to `rest` more gain), and found
+        # entries may have variants that hold only unread terms (at most f_unseen).
+        rest = rest_gain[read]
+        f_unseen = _bounds(rest, rest_mass[read], mass)[0]
+        upper = self._upper(overlap, rest, mass)
+        contenders = sorted(
+            (
+                (bound, e)
+                for e, f in upper.items()
+                if (bound := _entry_score(max(f, f_unseen), coverage[e] + rest, mass))
+                >= kth - _PRUNE_EPS
+            ),
+            reverse=True,
+        )
+        variants_per_entry = len(self._v_entry) / max(len(self.entry_ids), 1)
+        if len(contenders) * variants_per_entry > sum(
+            len(self.postings[terms[i]]) for i in order[read:]
+        ):
+            # completing them one by one would cost more than reading the lists left
+            for i in order[read:]:
+                _add(overlap, self.postings[terms[i]], gains[i])
+                _add(coverage, self._entry_postings[terms[i]], gains[i])
+            return self._best_of(overlap, coverage, mass)
+        missing = unread()
+        found: dict[int, _Found] = {}
+        best: list[float] = []  # the best `limit` exact scores, a min-heap
+        for bound, e in contenders:
+            if bound < kth - _PRUNE_EPS:
+                break
+            found[e] = exact = self._exact(e, overlap, coverage[e], missing, mass)
+            score = _entry_score(exact[0], exact[2], mass)
+            if len(best) < limit:
+                heapq.heappush(best, score)
+            else:
+                heapq.heappushpop(best, score)
+            if len(best) == limit:
+                kth = max(kth, best[0])
+        return found
+
+    def _upper(self, overlap: dict[int, int], rest: int, question_mass: float) -> dict[int, float]:
+        """Per entry, the highest F-measure its found variants could reach with ``rest``
+        more gain."""
+        upper: dict[int, float] = {}
+        v_entry, f_of = self._v_entry, self._f
+        for v, shared in overlap.items():
+            f = f_of(shared + rest, v, question_mass)
+            e = v_entry[v]
+            if f > upper.get(e, 0.0):
+                upper[e] = f
+        return upper
+
+    def _kth(
+        self,
+        overlap: dict[int, int],
+        coverage: dict[int, int],
+        limit: int,
+        unread: dict[int, int],
+        question_mass: float,
+    ) -> float:
+        """A lower bound of the final ``limit``-th best score: the exact scores of the
+        ``limit`` entries that lead on the terms read so far."""
+        lower = self._upper(overlap, 0, question_mass)
+        if len(lower) < limit:
+            return 0.0
+        leaders = heapq.nlargest(
+            limit, lower, key=lambda e: _entry_score(lower[e], coverage[e], question_mass)
+        )
+        return min(
+            _entry_score(f, cover, question_mass)
+            for f, _, cover in (
+                self._exact(e, overlap, coverage[e], unread, question_mass) for e in leaders
             )
+        )
+
+    def _exact(
+        self,
+        e: int,
+        overlap: dict[int, int],
+        coverage: int,
+        unread: dict[int, int],
+        question_mass: float,
+    ) -> _Found:
+        """Entry ``e``'s best variant and coverage, completed with the unread terms."""
+        wanted = frozenset(unread)
+        best: tuple[float, int] | None = None
+        for v in range(self._e_first[e], self._e_first[e + 1]):
+            shared = overlap.get(v, 0) + sum(unread[tid] for tid in self._held(v, wanted))
+            if shared:
+                f = self._f(shared, v, question_mass)
+                if best is None or f > best[0]:  # ascending: the first variant wins ties
+                    best = (f, v)
+        assert best is not None  # e was found through one of its variants
+        coverage += sum(unread[tid] for tid in self._vocabulary_holds(e, wanted))
+        return best[0], best[1], coverage
+
+    def _ranked(self, found: dict[int, _Found], question_mass: float) -> list[Match]:
+        results = [
+            Match(
+                self.entry_ids[e],
+                _entry_score(f, coverage, question_mass),
+                self._languages[self._v_lang[v]],
+                self._v_text[v],
+            )
+            for e, (f, v, coverage) in found.items()
+        ]
         results.sort(key=lambda m: (-m.score, m.entry))
-        return results[:limit] if limit else results
+        return results
+
+
+#: An entry's best variant found: its F-measure, the variant, and the entry's coverage.
+_Found = tuple[float, int, int]
+
+_BETA2 = BETA * BETA
+#: Gains are summed as integers (gain × 2⁴⁰, exact to about 10⁻¹² of a point): integer sums
+#: do not depend on the order of the terms, so the index, which adds them list by list,
+#: and the full scan, which adds them variant by variant, give the very same scores.
+_SCALE = float(2**40)
+#: The largest ``factor · (1 + β²)`` of a variant, for bounds.
+_MAX_SCALE = max(1.0, KEYWORD_FACTOR) * (1 + _BETA2)
+#: Scores this close to the limit-th best count as ties when pruning.
+_PRUNE_EPS = 1e-6
+
+
+def _add(totals: dict[int, int], keys: Iterable[int], gain: int) -> None:
+    get = totals.get
+    for key in keys:
+        totals[key] = get(key, 0) + gain
+
+
+def _entry_score(f: float, coverage: int, question_mass: float) -> float:
+    """An entry's score from its best variant's F-measure and its (integer) coverage."""
+    share = coverage / _SCALE / question_mass
+    return 100.0 * (VARIANT_WEIGHT * f + (1 - VARIANT_WEIGHT) * min(share, 1.0))
+
+
+def _bounds(gain: int, least_mass: float, question_mass: float) -> tuple[float, float]:
+    """Upper bounds of a variant's F-measure and of its entry's score, when all the variant
+    (and the entry's vocabulary) shares with the question is terms of summed ``gain``,
+    held only by variants of at least ``least_mass``: F grows with the overlap and falls
+    with the mass (see ``__init__``), and coverage can be no more than that gain."""
+    if gain <= 0:
+        return 0.0, 0.0
+    f = gain / _SCALE * _MAX_SCALE / (_BETA2 * least_mass + question_mass)
+    return f, _entry_score(f, gain, question_mass)
+
+
+def _same_stem(word: str, candidate: str) -> bool:
+    """Whether ``candidate`` can be an inflection of ``word``: a long common beginning."""
+    return _common_prefix(word, candidate) >= max(4, 0.6 * min(len(word), len(candidate)))

@@ -41,25 +41,32 @@ def register(application: BotApplication) -> None:
     The "unknown command" fallback is not added here but by :func:`register_fallbacks`,
     which must run after every other module has added its handlers.
     """
-    application.add_handlers([
-        CommandHandler(name, callback) for name, callback in _COMMAND_CALLBACKS.items()
-    ])
+    application.add_handlers(
+        [CommandHandler(name, callback) for name, callback in _COMMAND_CALLBACKS.items()]
+    )
     # the same commands typed without Telegram's entity (e.g. "/start housing")
-    application.add_handlers([
-        PrefixHandler("/", name, callback, filters=filters.UpdateType.MESSAGE)
-        for name, callback in _COMMAND_CALLBACKS.items()
-    ])
-    application.add_handlers([
-        MessageHandler(_NEW_TEXT & (filters.ChatType.PRIVATE | filters.ChatType.GROUPS),
-                       text.on_text),
-        MessageHandler(
-            filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.TEXT
-            & ~filters.StatusUpdate.ALL,
-            text.on_non_text,
-        ),
-        CallbackQueryHandler(callbacks.on_callback),
-        InlineQueryHandler(inline.on_inline_query),
-    ])
+    application.add_handlers(
+        [
+            PrefixHandler("/", name, callback, filters=filters.UpdateType.MESSAGE)
+            for name, callback in _COMMAND_CALLBACKS.items()
+        ]
+    )
+    application.add_handlers(
+        [
+            MessageHandler(
+                _NEW_TEXT & (filters.ChatType.PRIVATE | filters.ChatType.GROUPS), text.on_text
+            ),
+            MessageHandler(
+                filters.UpdateType.MESSAGE
+                & filters.ChatType.PRIVATE
+                & ~filters.TEXT
+                & ~filters.StatusUpdate.ALL,
+                text.on_non_text,
+            ),
+            CallbackQueryHandler(callbacks.on_callback),
+            InlineQueryHandler(inline.on_inline_query),
+        ]
+    )
     application.add_error_handler(errors.on_error)
 
 

@@ -42,8 +42,14 @@ log = logging.getLogger(__name__)
 class Press:
     """One button press with what every action needs."""
 
-    def __init__(self, query: CallbackQuery, message: Message, data: cb.Callback,
-                 context: BotContext, language: str) -> None:
+    def __init__(
+        self,
+        query: CallbackQuery,
+        message: Message,
+        data: cb.Callback,
+        context: BotContext,
+        language: str,
+    ) -> None:
         self.query = query
         self.message = message
         self.data = data
@@ -88,8 +94,9 @@ async def _answer_query(query: CallbackQuery, text: str | None = None) -> None:
 
 
 async def _expired(query: CallbackQuery, language: str) -> None:
-    await _answer_query(query, gettext(language, "This button no longer works. "
-                                                 "Send /start to begin again."))
+    await _answer_query(
+        query, gettext(language, "This button no longer works. Send /start to begin again.")
+    )
 
 
 async def _answer(press: Press) -> None:
@@ -128,8 +135,11 @@ async def _none_of_these(press: Press) -> None:
             reason="none-of-these",
         )
     await storage.count(kind="none-of-these", entry=None, language=lang)
-    text = gettext(lang, "Thank you, I have noted your question so our team can add an answer. "
-                         "You could rephrase it, browse the topics, or talk to a person.")
+    text = gettext(
+        lang,
+        "Thank you, I have noted your question so our team can add an answer. "
+        "You could rephrase it, browse the topics, or talk to a person.",
+    )
     await edit_rendered(press.query, Rendered.of(escape(text), unanswered_keyboard(lang)))
 
 
@@ -152,8 +162,11 @@ async def _feedback(press: Press) -> None:
     elif helpful:
         text = gettext(lang, "Thank you for your feedback! 😊")
     else:
-        text = gettext(lang, "Thank you for telling me. Our team will look at this answer. "
-                             "You can also send /contact to talk to a person.")
+        text = gettext(
+            lang,
+            "Thank you for telling me. Our team will look at this answer. "
+            "You can also send /contact to talk to a person.",
+        )
     await press.answer(text)
 
 
@@ -196,7 +209,8 @@ async def _set_language(press: Press) -> None:
         return
     await press.context.storage.set_language(user_id=press.user_id, language=new)
     text = gettext(new, "Done! I will speak {language} with you from now on.").format(
-        language=language_name(new))
+        language=language_name(new)
+    )
     await press.answer(text)
     await edit_rendered(press.query, Rendered.of(escape(text)))
 
@@ -212,15 +226,22 @@ async def _forget(press: Press) -> None:
         deleted = await press.context.storage.forget_user(user_id=press.user_id)
     except StorageUnavailable:
         await press.answer()
-        text = gettext(lang, "Sorry, I could not delete your data right now. Please try "
-                             "/forget again in a few minutes.")
+        text = gettext(
+            lang,
+            "Sorry, I could not delete your data right now. Please try "
+            "/forget again in a few minutes.",
+        )
         await edit_rendered(press.query, Rendered.of(escape(text)))
         return
     forget_questions(press.context, press.user_id)
     if press.context.user_data is not None:
         press.context.user_data.clear()
-    text = ngettext(lang, "Done. I deleted {count} record about you.",
-                    "Done. I deleted {count} records about you.", deleted).format(count=deleted)
+    text = ngettext(
+        lang,
+        "Done. I deleted {count} record about you.",
+        "Done. I deleted {count} records about you.",
+        deleted,
+    ).format(count=deleted)
     await press.answer()
     await edit_rendered(press.query, Rendered.of(escape(text)))
 

@@ -54,13 +54,17 @@ async def help_command(update: Update, context: BotContext) -> None:
         return
     lang = await user_language(update, context)
     languages = ", ".join(language_name(code) for code in LANGUAGES)
-    intro = gettext(lang, "Just type your question in your own words. I understand {languages}, "
-                          "and I answer in the language you write in.").format(languages=languages)
+    intro = gettext(
+        lang,
+        "Just type your question in your own words. I understand {languages}, "
+        "and I answer in the language you write in.",
+    ).format(languages=languages)
     lines = [escape(intro), "", f"<b>{escape(gettext(lang, 'Commands'))}</b>"]
     lines += [f"/{name} – {escape(gettext(lang, text))}" for name, text in COMMANDS[1:]]
     username = context.bot.username
-    inline = gettext(lang, "You can also share my answers in any chat: type {bot} and a few "
-                           "words there.").format(bot=f"@{username}")
+    inline = gettext(
+        lang, "You can also share my answers in any chat: type {bot} and a few words there."
+    ).format(bot=f"@{username}")
     lines += ["", escape(inline)]
     await reply_rendered(message, Rendered.of("\n".join(lines)))
 
@@ -87,16 +91,22 @@ def privacy_text(lang: str, retention_days: int) -> str:
     heading = gettext(lang, "Your privacy")
     stored = gettext(lang, "What I store:")
     items = [
-        gettext(lang, "questions I could not answer, and questions where you chose "
-                      "\"none of these\": the text and its language, so that our team can "
-                      "improve my answers;"),
+        gettext(
+            lang,
+            "questions I could not answer, and questions where you chose "
+            '"none of these": the text and its language, so that our team can '
+            "improve my answers;",
+        ),
         gettext(lang, "your 👍/👎 feedback on answers;"),
         gettext(lang, "your language, if you chose one with /language;"),
         gettext(lang, "anonymous daily counts of the answers I give."),
     ]
-    identity = gettext(lang, "I never store your name, username or Telegram id with your "
-                             "questions or feedback; where they must be linked to you (so that "
-                             "you can delete them), I use a keyed pseudonym instead.")
+    identity = gettext(
+        lang,
+        "I never store your name, username or Telegram id with your "
+        "questions or feedback; where they must be linked to you (so that "
+        "you can delete them), I use a keyed pseudonym instead.",
+    )
     retention = ngettext(
         lang,
         "Questions and feedback are deleted after {days} day.",
@@ -126,14 +136,24 @@ async def forget(update: Update, context: BotContext) -> None:
     if message is None:
         return
     lang = await user_language(update, context)
-    question = gettext(lang, "This deletes everything I have stored about you: your questions, "
-                             "your feedback and your language choice. It cannot be undone. "
-                             "Delete it?")
-    keyboard = InlineKeyboardMarkup([[
-        InlineKeyboardButton(gettext(lang, "Yes, delete my data"),
-                             callback_data=cb.encode("forget", "yes")),
-        InlineKeyboardButton(gettext(lang, "Cancel"), callback_data=cb.encode("forget", "no")),
-    ]])
+    question = gettext(
+        lang,
+        "This deletes everything I have stored about you: your questions, "
+        "your feedback and your language choice. It cannot be undone. "
+        "Delete it?",
+    )
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    gettext(lang, "Yes, delete my data"), callback_data=cb.encode("forget", "yes")
+                ),
+                InlineKeyboardButton(
+                    gettext(lang, "Cancel"), callback_data=cb.encode("forget", "no")
+                ),
+            ]
+        ]
+    )
     await reply_rendered(message, Rendered.of(escape(question), keyboard))
 
 

@@ -116,8 +116,9 @@ def _pending(chat_data: MutableMapping[Any, Any] | None) -> OrderedDict[int, Pen
     return pending
 
 
-def remember_question(context: BotContext, message_id: int, reply: Reply,
-                      user_id: int | None) -> None:
+def remember_question(
+    context: BotContext, message_id: int, reply: Reply, user_id: int | None
+) -> None:
     """Keep the question behind a "did you mean" message for "none of these" (bounded)."""
     pending = _pending(context.chat_data)
     pending[message_id] = PendingQuestion(
@@ -141,8 +142,9 @@ def forget_questions(context: BotContext, user_id: int) -> None:
                 del pending[key]
 
 
-async def send_entry(message: Message, context: BotContext, entry_id: str, lang: str,
-                     user_id: int | None) -> Message:
+async def send_entry(
+    message: Message, context: BotContext, entry_id: str, lang: str, user_id: int | None
+) -> Message:
     """Send one entry's answer as a new message (with 👍/👎 and related buttons) and count it."""
     reply = context.desk.entry_reply(entry_id, lang)
     sent = await reply_rendered(message, render_reply(reply, context.desk.tree))

@@ -19,14 +19,18 @@ from faq.markup import escape
 HUMAN_ENTRY = "general-human"
 
 
-async def offer_human(message: Message, context: BotContext, lang: str,
-                      user_id: int | None) -> None:
+async def offer_human(
+    message: Message, context: BotContext, lang: str, user_id: int | None
+) -> None:
     """Tell the user how to reach a person (the handoff of issue 7 goes here)."""
     if context.desk.entry(HUMAN_ENTRY) is not None:
         await send_entry(message, context, HUMAN_ENTRY, lang, user_id)
         return
-    text = gettext(lang, "You can reach the Leiden International Centre helpdesk and your "
-                         "institution's student counsellors. In an emergency call 112.")
+    text = gettext(
+        lang,
+        "You can reach the Leiden International Centre helpdesk and your "
+        "institution's student counsellors. In an emergency call 112.",
+    )
     await reply_rendered(message, Rendered.of(escape(text)))
 
 

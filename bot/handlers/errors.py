@@ -42,8 +42,9 @@ async def on_error(update: object, context: BotContext) -> None:
     log.error("error while handling %s", _describe(update), exc_info=error)
     if not isinstance(update, Update):
         return
-    text = gettext(_language(update),
-                   "Sorry, something went wrong on my side. Please try again in a moment.")
+    text = gettext(
+        _language(update), "Sorry, something went wrong on my side. Please try again in a moment."
+    )
     message, chat = update.effective_message, update.effective_chat
     try:
         # (a button press is answered already, see bot.handlers.callbacks: write in the chat)

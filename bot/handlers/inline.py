@@ -43,8 +43,9 @@ def _preview(reply: Reply) -> str:
 def _starter_replies(desk: Desk, lang: str) -> list[Reply]:
     """For an empty query: the first entry of every category, then the second ones, ..."""
     columns = [desk.tree.in_category(c) for c in desk.tree.categories()]
-    ordered = [col[i] for i in range(max(map(len, columns), default=0))
-               for col in columns if i < len(col)]
+    ordered = [
+        col[i] for i in range(max(map(len, columns), default=0)) for col in columns if i < len(col)
+    ]
     return [desk.entry_reply(e.id, lang) for e in ordered[:MAX_RESULTS]]
 
 
@@ -63,8 +64,11 @@ async def on_inline_query(update: Update, context: BotContext) -> None:
     lang = await user_language(update, context)
     desk = context.desk
     text = query.query.strip()
-    replies = desk.search(text, language=lang, limit=MAX_RESULTS) if text else (
-        _starter_replies(desk, lang))
+    replies = (
+        desk.search(text, language=lang, limit=MAX_RESULTS)
+        if text
+        else (_starter_replies(desk, lang))
+    )
     more = gettext(lang, "More answers in the bot")
     results = []
     for reply in replies:
@@ -72,13 +76,17 @@ async def on_inline_query(update: Update, context: BotContext) -> None:
             continue
         entry = desk.tree.entries[reply.entry]
         link = _deep_link(context.bot.username, reply.entry)
-        results.append(InlineQueryResultArticle(
-            id=_result_id(reply.entry),
-            title=entry.title(reply.language),
-            description=_preview(reply),
-            input_message_content=InputTextMessageContent(
-                split_html(reply.text)[0], parse_mode=ParseMode.HTML),
-            reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton(more, url=link)]])
-            if link else None,
-        ))
+        results.append(
+            InlineQueryResultArticle(
+                id=_result_id(reply.entry),
+                title=entry.title(reply.language),
+                description=_preview(reply),
+                input_message_content=InputTextMessageContent(
+                    split_html(reply.text)[0], parse_mode=ParseMode.HTML
+                ),
+                reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton(more, url=link)]])
+                if link
+                else None,
+            )
+        )
     await query.answer(results, cache_time=CACHE_SECONDS, is_personal=True)

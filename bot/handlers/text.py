@@ -64,8 +64,9 @@ async def on_text(update: Update, context: BotContext) -> None:
         question = found
     lang = await user_language(update, context)
     if not question.strip():
-        hint = gettext(lang, "Yes? Ask me a question after my name, for example about "
-                             "housing or eduroam.")
+        hint = gettext(
+            lang, "Yes? Ask me a question after my name, for example about housing or eduroam."
+        )
         await reply_rendered(message, Rendered.of(escape(hint)), quote=not private)
         return
     desk = context.desk

@@ -35,35 +35,81 @@ from typing import Any
 JSON = dict[str, Any]
 
 UPDATE_TYPES = (
-    "message", "edited_message", "channel_post", "edited_channel_post", "business_connection",
-    "business_message", "edited_business_message", "deleted_business_messages",
-    "message_reaction", "message_reaction_count", "inline_query", "chosen_inline_result",
-    "callback_query", "shipping_query", "pre_checkout_query", "purchased_paid_media", "poll",
-    "poll_answer", "my_chat_member", "chat_member", "chat_join_request", "chat_boost",
+    "message",
+    "edited_message",
+    "channel_post",
+    "edited_channel_post",
+    "business_connection",
+    "business_message",
+    "edited_business_message",
+    "deleted_business_messages",
+    "message_reaction",
+    "message_reaction_count",
+    "inline_query",
+    "chosen_inline_result",
+    "callback_query",
+    "shipping_query",
+    "pre_checkout_query",
+    "purchased_paid_media",
+    "poll",
+    "poll_answer",
+    "my_chat_member",
+    "chat_member",
+    "chat_join_request",
+    "chat_boost",
     "removed_chat_boost",
 )
 #: Delivered when ``allowed_updates`` was never given (Telegram's default).
 DEFAULT_UPDATE_TYPES = tuple(
-    t for t in UPDATE_TYPES if t not in ("chat_member", "message_reaction",
-                                         "message_reaction_count")
+    t
+    for t in UPDATE_TYPES
+    if t not in ("chat_member", "message_reaction", "message_reaction_count")
 )
 CHAT_ACTIONS = {
-    "typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
-    "upload_document", "choose_sticker", "find_location", "record_video_note",
+    "typing",
+    "upload_photo",
+    "record_video",
+    "upload_video",
+    "record_voice",
+    "upload_voice",
+    "upload_document",
+    "choose_sticker",
+    "find_location",
+    "record_video_note",
     "upload_video_note",
 }
 BUTTON_ACTIONS = (
-    "url", "callback_data", "web_app", "login_url", "switch_inline_query",
-    "switch_inline_query_current_chat", "switch_inline_query_chosen_chat", "copy_text",
-    "callback_game", "pay",
+    "url",
+    "callback_data",
+    "web_app",
+    "login_url",
+    "switch_inline_query",
+    "switch_inline_query_current_chat",
+    "switch_inline_query_chosen_chat",
+    "copy_text",
+    "callback_game",
+    "pay",
 )
 INLINE_RESULT_TYPES = {
-    "article", "photo", "gif", "mpeg4_gif", "video", "audio", "voice", "document", "location",
-    "venue", "contact", "game", "sticker",
+    "article",
+    "photo",
+    "gif",
+    "mpeg4_gif",
+    "video",
+    "audio",
+    "voice",
+    "document",
+    "location",
+    "venue",
+    "contact",
+    "game",
+    "sticker",
 }
 MAX_TEXT = 4096
-NOT_MODIFIED = ("message is not modified: specified new message content and reply markup are "
-                "exactly the same as a current content and reply markup of the message")
+NOT_MODIFIED = (
+    "message is not modified: specified new message content and reply markup are "
+    "exactly the same as a current content and reply markup of the message"
+)
 QUERY_INVALID = "query is too old and response timeout expired or query ID is invalid"
 
 
@@ -85,10 +131,22 @@ def utf16_len(text: str) -> int:
 # --------------------------------------------------------------------------- HTML parse mode
 
 _ENTITY_TYPES = {
-    "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline",
-    "ins": "underline", "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough",
-    "tg-spoiler": "spoiler", "span": "spoiler", "a": "text_link", "code": "code", "pre": "pre",
-    "blockquote": "blockquote", "tg-emoji": "custom_emoji",
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "tg-spoiler": "spoiler",
+    "span": "spoiler",
+    "a": "text_link",
+    "code": "code",
+    "pre": "pre",
+    "blockquote": "blockquote",
+    "tg-emoji": "custom_emoji",
 }
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _ATTR = re.compile(
@@ -141,12 +199,15 @@ def parse_html(text: str) -> tuple[str, list[JSON]]:
         if inner.startswith("/"):
             name = inner[1:].strip().lower()
             if not stack:
-                raise ApiError(f"can't parse entities: Unexpected end tag at byte offset "
-                               f"{offset(i)}")
+                raise ApiError(
+                    f"can't parse entities: Unexpected end tag at byte offset {offset(i)}"
+                )
             open_name, start, entity = stack.pop()
             if name != open_name:
-                raise ApiError(f"can't parse entities: Can't find end tag corresponding to "
-                               f"start tag \"{open_name}\"")
+                raise ApiError(
+                    f"can't parse entities: Can't find end tag corresponding to "
+                    f'start tag "{open_name}"'
+                )
             if length > start and entity:
                 entity["offset"] = start
                 entity["length"] = length - start
@@ -155,20 +216,24 @@ def parse_html(text: str) -> tuple[str, list[JSON]]:
             continue
         m = re.match(r"([a-zA-Z][a-zA-Z0-9-]*)", inner)
         if not m:
-            raise ApiError(f"can't parse entities: Unsupported start tag \"{inner}\" at byte "
-                           f"offset {offset(i)}")
+            raise ApiError(
+                f'can\'t parse entities: Unsupported start tag "{inner}" at byte offset {offset(i)}'
+            )
         name = m.group(1).lower()
         if name not in _ENTITY_TYPES:
-            raise ApiError(f"can't parse entities: Unsupported start tag \"{name}\" at byte "
-                           f"offset {offset(i)}")
+            raise ApiError(
+                f'can\'t parse entities: Unsupported start tag "{name}" at byte offset {offset(i)}'
+            )
         attrs: dict[str, str] = {}
-        rest = inner[m.end():]
+        rest = inner[m.end() :]
         pos = 0
         while pos < len(rest) and rest[pos:].strip():
             am = _ATTR.match(rest, pos)
             if not am or am.end() == pos:
-                raise ApiError(f"can't parse entities: Unexpected character in tag \"{name}\" "
-                               f"at byte offset {offset(i)}")
+                raise ApiError(
+                    f'can\'t parse entities: Unexpected character in tag "{name}" '
+                    f"at byte offset {offset(i)}"
+                )
             value = next((g for g in am.groups()[1:] if g is not None), "")
             attrs[am.group(1).lower()] = html.unescape(value)
             pos = am.end()
@@ -182,8 +247,9 @@ def parse_html(text: str) -> tuple[str, list[JSON]]:
             else:
                 entity["url"] = href
         elif name == "span" and attrs.get("class") != "tg-spoiler":
-            raise ApiError(f"can't parse entities: Unsupported start tag \"span\" at byte offset "
-                           f"{offset(i)}")
+            raise ApiError(
+                f'can\'t parse entities: Unsupported start tag "span" at byte offset {offset(i)}'
+            )
         elif name == "blockquote" and "expandable" in attrs:
             entity["type"] = "expandable_blockquote"
         if stack and stack[-1][0] in ("code", "pre") and name != "code":
@@ -191,8 +257,10 @@ def parse_html(text: str) -> tuple[str, list[JSON]]:
         stack.append((name, length, entity))
         i = end + 1
     if stack:
-        raise ApiError(f"can't parse entities: Can't find end tag corresponding to start tag "
-                       f"\"{stack[-1][0]}\"")
+        raise ApiError(
+            f"can't parse entities: Can't find end tag corresponding to start tag "
+            f'"{stack[-1][0]}"'
+        )
     del raw
     return "".join(out), sorted(entities, key=lambda e: (e["offset"], -e["length"]))
 
@@ -234,7 +302,7 @@ class Params:
                 raise ApiError(empty or f"{name} is empty")
             return None
         if isinstance(value, (dict, list, bool)):
-            raise ApiError(f"field \"{name}\" must be of type String")
+            raise ApiError(f'field "{name}" must be of type String')
         return str(value)
 
     def int(self, name: str, *, required: bool = False) -> int | None:
@@ -244,12 +312,12 @@ class Params:
                 raise ApiError(f"{name} is empty" if name != "chat_id" else "chat_id is empty")
             return None
         if isinstance(value, bool):
-            raise ApiError(f"field \"{name}\" must be of type Integer")
+            raise ApiError(f'field "{name}" must be of type Integer')
         if isinstance(value, int):
             return value
         if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
             return int(value)
-        raise ApiError(f"field \"{name}\" must be of type Integer")
+        raise ApiError(f'field "{name}" must be of type Integer')
 
     def bool(self, name: str) -> bool | None:
         value = self.values.get(name)
@@ -261,7 +329,7 @@ class Params:
             return value.lower() in ("true", "1")
         if isinstance(value, int):
             return bool(value)
-        raise ApiError(f"field \"{name}\" must be of type Boolean")
+        raise ApiError(f'field "{name}" must be of type Boolean')
 
     def json(self, name: str, kind: type) -> Any:
         value = self.values.get(name)
@@ -273,8 +341,9 @@ class Params:
             except ValueError:
                 raise ApiError(f"can't parse {name} JSON object") from None
         if not isinstance(value, kind):
-            raise ApiError(f"field \"{name}\" must be of type "
-                           f"{'Array' if kind is list else 'Object'}")
+            raise ApiError(
+                f'field "{name}" must be of type {"Array" if kind is list else "Object"}'
+            )
         return value
 
 
@@ -303,13 +372,23 @@ class _Query:
 class BotApiServer:
     """The server and the simulated Telegram around one bot."""
 
-    def __init__(self, token: str = "123:TEST", *, username: str = "leiden_welcome_test_bot",
-                 first_name: str = "Leiden Welcome") -> None:
+    def __init__(
+        self,
+        token: str = "123:TEST",
+        *,
+        username: str = "leiden_welcome_test_bot",
+        first_name: str = "Leiden Welcome",
+    ) -> None:
         self.token = token
         self.bot_user: JSON = {
-            "id": int(token.split(":")[0]), "is_bot": True, "first_name": first_name,
-            "username": username, "can_join_groups": True, "can_read_all_group_messages": False,
-            "supports_inline_queries": True, "can_connect_to_business": False,
+            "id": int(token.split(":")[0]),
+            "is_bot": True,
+            "first_name": first_name,
+            "username": username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": True,
+            "can_connect_to_business": False,
             "has_main_web_app": False,
         }
         self.cond = threading.Condition()
@@ -367,8 +446,9 @@ class BotApiServer:
 
     # ------------------------------------------------------------------ the user's side
     @staticmethod
-    def user(user_id: int = 1001, first_name: str = "Ana", language_code: str | None = "en",
-             **extra: Any) -> JSON:
+    def user(
+        user_id: int = 1001, first_name: str = "Ana", language_code: str | None = "en", **extra: Any
+    ) -> JSON:
         """A Telegram user object."""
         user: JSON = {"id": user_id, "is_bot": False, "first_name": first_name, **extra}
         if language_code:
@@ -397,25 +477,41 @@ class BotApiServer:
         """The entities Telegram's servers add to a plain text: commands and mentions."""
         entities = []
         for m in re.finditer(r"(?<![\w/])/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?", text):
-            entities.append({"type": "bot_command", "offset": utf16_len(text[: m.start()]),
-                             "length": utf16_len(m.group(0))})
+            entities.append(
+                {
+                    "type": "bot_command",
+                    "offset": utf16_len(text[: m.start()]),
+                    "length": utf16_len(m.group(0)),
+                }
+            )
         for m in re.finditer(r"(?<![\w@])@[A-Za-z0-9_]{4,32}", text):
-            entities.append({"type": "mention", "offset": utf16_len(text[: m.start()]),
-                             "length": utf16_len(m.group(0))})
+            entities.append(
+                {
+                    "type": "mention",
+                    "offset": utf16_len(text[: m.start()]),
+                    "length": utf16_len(m.group(0)),
+                }
+            )
         return sorted(entities, key=lambda e: e["offset"])
 
     def send_message_update(self, user: JSON, chat: JSON | None = None, **content: Any) -> JSON:
         """Queue a ``message`` update from ``user`` with arbitrary content (sticker, photo ...)."""
         chat = chat or self.private_chat(user)
         with self.cond:
-            message = {"message_id": self._new_message_id(chat["id"]), "date": int(time.time()),
-                       "chat": chat, "from": user, **content}
+            message = {
+                "message_id": self._new_message_id(chat["id"]),
+                "date": int(time.time()),
+                "chat": chat,
+                "from": user,
+                **content,
+            }
             self.messages[(chat["id"], message["message_id"])] = message
         self.enqueue({"message": message})
         return message
 
-    def send_text(self, user: JSON, text: str, chat: JSON | None = None,
-                  entities: list[JSON] | None = None) -> JSON:
+    def send_text(
+        self, user: JSON, text: str, chat: JSON | None = None, entities: list[JSON] | None = None
+    ) -> JSON:
         """The user sends ``text`` (entities added the way Telegram does unless given)."""
         content: JSON = {"text": text}
         entities = self.auto_entities(text) if entities is None else entities
@@ -428,18 +524,28 @@ class BotApiServer:
         it is now); returns the callback query id."""
         with self.cond:
             current = self.messages[(message["chat"]["id"], message["message_id"])]
-            buttons = [b for row in (current.get("reply_markup") or {}).get(
-                "inline_keyboard", []) for b in row]
+            buttons = [
+                b
+                for row in (current.get("reply_markup") or {}).get("inline_keyboard", [])
+                for b in row
+            ]
             if not any(b.get("callback_data") == callback_data for b in buttons):
-                raise AssertionError(f"no button {callback_data!r} under message "
-                                     f"{current['message_id']}: "
-                                     f"{[b.get('callback_data') for b in buttons]}")
+                raise AssertionError(
+                    f"no button {callback_data!r} under message "
+                    f"{current['message_id']}: "
+                    f"{[b.get('callback_data') for b in buttons]}"
+                )
             query_id = str(next(self._query_ids))
             self.callback_queries[query_id] = _Query(user)
-            update = {"callback_query": {
-                "id": query_id, "from": user, "message": current,
-                "chat_instance": f"ci{current['chat']['id']}", "data": callback_data,
-            }}
+            update = {
+                "callback_query": {
+                    "id": query_id,
+                    "from": user,
+                    "message": current,
+                    "chat_instance": f"ci{current['chat']['id']}",
+                    "data": callback_data,
+                }
+            }
         self.enqueue(update)
         return query_id
 
@@ -448,8 +554,17 @@ class BotApiServer:
         with self.cond:
             query_id = str(next(self._query_ids))
             self.inline_queries[query_id] = _Query(user)
-        self.enqueue({"inline_query": {"id": query_id, "from": user, "query": query,
-                                       "offset": "", "chat_type": "private"}})
+        self.enqueue(
+            {
+                "inline_query": {
+                    "id": query_id,
+                    "from": user,
+                    "query": query,
+                    "offset": "",
+                    "chat_type": "private",
+                }
+            }
+        )
         return query_id
 
     def enqueue(self, update: JSON) -> JSON:
@@ -461,8 +576,9 @@ class BotApiServer:
         return update
 
     # ------------------------------------------------------------------ waiting for the bot
-    def wait_for(self, predicate: Callable[[Call], bool], *, timeout: float = 15.0,
-                 since: int = 0) -> Call:
+    def wait_for(
+        self, predicate: Callable[[Call], bool], *, timeout: float = 15.0, since: int = 0
+    ) -> Call:
         """The first successful call (index >= ``since``) matching ``predicate``."""
         deadline = time.monotonic() + timeout
         with self.cond:
@@ -476,11 +592,18 @@ class BotApiServer:
                     raise AssertionError(f"timed out waiting for the bot; calls: {summary}")
                 self.cond.wait(remaining)
 
-    def wait_method(self, method: str, *, since: int = 0, timeout: float = 15.0,
-                    where: Callable[[Call], bool] = lambda c: True) -> Call:
+    def wait_method(
+        self,
+        method: str,
+        *,
+        since: int = 0,
+        timeout: float = 15.0,
+        where: Callable[[Call], bool] = lambda c: True,
+    ) -> Call:
         """The first successful ``method`` call since index ``since``."""
-        return self.wait_for(lambda c: c.method == method and where(c), since=since,
-                             timeout=timeout)
+        return self.wait_for(
+            lambda c: c.method == method and where(c), since=since, timeout=timeout
+        )
 
     def mark(self) -> int:
         """An index into :attr:`calls`: wait for calls after this point."""
@@ -490,8 +613,11 @@ class BotApiServer:
     def sent_since(self, since: int, chat_id: int) -> list[JSON]:
         """Messages the bot sent to ``chat_id`` since the mark."""
         with self.cond:
-            return [c.result for c in self.calls[since:]
-                    if c.ok and c.method == "sendMessage" and c.result["chat"]["id"] == chat_id]
+            return [
+                c.result
+                for c in self.calls[since:]
+                if c.ok and c.method == "sendMessage" and c.result["chat"]["id"] == chat_id
+            ]
 
     def errors(self) -> list[Call]:
         """Calls the server refused."""
@@ -541,8 +667,11 @@ class BotApiServer:
         deadline = time.monotonic() + max(timeout, 0)
         with self.cond:
             if self.webhook is not None:
-                raise ApiError("can't use getUpdates method while webhook is active; use "
-                               "deleteWebhook to delete the webhook first", 409)
+                raise ApiError(
+                    "can't use getUpdates method while webhook is active; use "
+                    "deleteWebhook to delete the webhook first",
+                    409,
+                )
             if allowed is not None:
                 self.allowed_updates = [str(a) for a in allowed] or None
             while True:
@@ -593,9 +722,11 @@ class BotApiServer:
 
     def api_getwebhookinfo(self, p: Params) -> JSON:
         with self.cond:
-            info: JSON = {"url": self.webhook["url"] if self.webhook else "",
-                          "has_custom_certificate": False,
-                          "pending_update_count": len(self.pending)}
+            info: JSON = {
+                "url": self.webhook["url"] if self.webhook else "",
+                "has_custom_certificate": False,
+                "pending_update_count": len(self.pending),
+            }
             if self.webhook_error:
                 info["last_error_date"] = int(time.time())
                 info["last_error_message"] = self.webhook_error
@@ -616,8 +747,9 @@ class BotApiServer:
             raise ApiError("chat not found")
         return chat
 
-    def _text(self, p: Params, text_field: str, parse_field: str,
-              entities_field: str) -> tuple[str, list[JSON]]:
+    def _text(
+        self, p: Params, text_field: str, parse_field: str, entities_field: str
+    ) -> tuple[str, list[JSON]]:
         raw = p.str(text_field)
         if raw is None:
             raise ApiError("message text is empty")
@@ -649,8 +781,10 @@ class BotApiServer:
                     raise ApiError("can't parse inline keyboard button: Text must be non-empty")
                 actions = [a for a in BUTTON_ACTIONS if a in button]
                 if len(actions) != 1:
-                    raise ApiError("can't parse inline keyboard button: exactly one of the "
-                                   "optional fields must be used")
+                    raise ApiError(
+                        "can't parse inline keyboard button: exactly one of the "
+                        "optional fields must be used"
+                    )
                 if "callback_data" in button:
                     data = button["callback_data"]
                     if not isinstance(data, str) or not 1 <= len(data.encode("utf-8")) <= 64:
@@ -678,11 +812,16 @@ class BotApiServer:
             markup = self._reply_markup(p)
             p.json("link_preview_options", dict)
             reply = p.json("reply_parameters", dict)
-            message: JSON = {"message_id": 0, "date": int(time.time()), "chat": chat,
-                             "from": dict(self.bot_user), "text": text}
+            message: JSON = {
+                "message_id": 0,
+                "date": int(time.time()),
+                "chat": chat,
+                "from": dict(self.bot_user),
+                "text": text,
+            }
             if reply is not None:
                 if not isinstance(reply.get("message_id"), int):
-                    raise ApiError("field \"message_id\" must be of type Integer")
+                    raise ApiError('field "message_id" must be of type Integer')
                 original = self.messages.get((chat["id"], reply["message_id"]))
                 if original is None and not reply.get("allow_sending_without_reply"):
                     raise ApiError("message to be replied not found")
@@ -729,8 +868,11 @@ class BotApiServer:
                 return True
             if "text" not in message:
                 raise ApiError("there is no text in the message to edit")
-            if (message["text"] == text and message.get("entities", []) == entities
-                    and message.get("reply_markup") == markup):
+            if (
+                message["text"] == text
+                and message.get("entities", []) == entities
+                and message.get("reply_markup") == markup
+            ):
                 raise ApiError(NOT_MODIFIED)
             edited = {**message, "text": text, "edit_date": int(time.time())}
             edited.pop("entities", None)
@@ -798,12 +940,16 @@ class BotApiServer:
                 if not isinstance(content, dict):
                     raise ApiError("input_message_content is required for articles")
                 if "message_text" in content:
-                    inner = Params({"message_text": content.get("message_text"),
-                                    "parse_mode": content.get("parse_mode"),
-                                    "entities": content.get("entities")})
+                    inner = Params(
+                        {
+                            "message_text": content.get("message_text"),
+                            "parse_mode": content.get("parse_mode"),
+                            "entities": content.get("entities"),
+                        }
+                    )
                     self._text(inner, "message_text", "parse_mode", "entities")
                 if "description" in result and not isinstance(result["description"], str):
-                    raise ApiError("field \"description\" must be of type String")
+                    raise ApiError('field "description" must be of type String')
             if "reply_markup" in result:
                 self._inline_keyboard(result["reply_markup"], where="inline result reply markup")
         cache_time = p.int("cache_time")
@@ -816,8 +962,11 @@ class BotApiServer:
             if query is None or query.answered:
                 raise ApiError(QUERY_INVALID)
             query.answered = True
-            query.answer = {"results": results, "cache_time": cache_time,
-                            "is_personal": is_personal}
+            query.answer = {
+                "results": results,
+                "cache_time": cache_time,
+                "is_personal": is_personal,
+            }
         return True
 
     def api_sendchataction(self, p: Params) -> bool:
@@ -831,9 +980,15 @@ class BotApiServer:
     @staticmethod
     def _scope_key(p: Params) -> tuple[str, str]:
         scope = p.json("scope", dict) or {"type": "default"}
-        if scope.get("type") not in ("default", "all_private_chats", "all_group_chats",
-                                     "all_chat_administrators", "chat", "chat_administrators",
-                                     "chat_member"):
+        if scope.get("type") not in (
+            "default",
+            "all_private_chats",
+            "all_group_chats",
+            "all_chat_administrators",
+            "chat",
+            "chat_administrators",
+            "chat_member",
+        ):
             raise ApiError("can't parse BotCommandScope: unknown type")
         language = p.str("language_code") or ""
         if language and not re.fullmatch(r"[a-z]{2}", language):
@@ -882,7 +1037,9 @@ class BotApiServer:
                 hook = dict(self.webhook)
                 update = self.pending[0]
             request = urllib.request.Request(
-                hook["url"], data=json.dumps(update).encode("utf-8"), method="POST",
+                hook["url"],
+                data=json.dumps(update).encode("utf-8"),
+                method="POST",
                 headers={"Content-Type": "application/json"},
             )
             if hook.get("secret_token"):
@@ -890,8 +1047,11 @@ class BotApiServer:
             try:
                 with urllib.request.urlopen(request, timeout=10) as response:
                     delivered = 200 <= response.status < 300
-                    error = None if delivered else (
-                        f"Wrong response from the webhook: {response.status}")
+                    error = (
+                        None
+                        if delivered
+                        else (f"Wrong response from the webhook: {response.status}")
+                    )
             except urllib.error.HTTPError as exc:
                 delivered, error = False, f"Wrong response from the webhook: {exc.code}"
             except OSError as exc:
@@ -907,11 +1067,23 @@ class BotApiServer:
 
 def _canonical(method: str) -> str:
     names = {
-        name[4:].lower(): name[4:] for name in (
-            "api_getMe", "api_logOut", "api_close", "api_getUpdates", "api_setWebhook",
-            "api_deleteWebhook", "api_getWebhookInfo", "api_sendMessage", "api_editMessageText",
-            "api_editMessageReplyMarkup", "api_answerCallbackQuery", "api_answerInlineQuery",
-            "api_sendChatAction", "api_setMyCommands", "api_deleteMyCommands",
+        name[4:].lower(): name[4:]
+        for name in (
+            "api_getMe",
+            "api_logOut",
+            "api_close",
+            "api_getUpdates",
+            "api_setWebhook",
+            "api_deleteWebhook",
+            "api_getWebhookInfo",
+            "api_sendMessage",
+            "api_editMessageText",
+            "api_editMessageReplyMarkup",
+            "api_answerCallbackQuery",
+            "api_answerInlineQuery",
+            "api_sendChatAction",
+            "api_setMyCommands",
+            "api_deleteMyCommands",
             "api_getMyCommands",
         )
     }
@@ -933,8 +1105,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _params(self) -> JSON:
         url = urllib.parse.urlsplit(self.path)
-        params: JSON = {k: v[-1] for k, v in urllib.parse.parse_qs(
-            url.query, keep_blank_values=True).items()}
+        params: JSON = {
+            k: v[-1] for k, v in urllib.parse.parse_qs(url.query, keep_blank_values=True).items()
+        }
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
@@ -946,8 +1119,14 @@ class _Handler(BaseHTTPRequestHandler):
                 raise ApiError("JSON body must be an Object")
             params.update(data)
         elif ctype == "application/x-www-form-urlencoded":
-            params.update({k: v[-1] for k, v in urllib.parse.parse_qs(
-                body.decode("utf-8"), keep_blank_values=True).items()})
+            params.update(
+                {
+                    k: v[-1]
+                    for k, v in urllib.parse.parse_qs(
+                        body.decode("utf-8"), keep_blank_values=True
+                    ).items()
+                }
+            )
         elif ctype == "multipart/form-data":
             head = f"Content-Type: {self.headers['Content-Type']}\r\n\r\n".encode()
             message = BytesParser(policy=HTTP).parsebytes(head + body)
@@ -967,17 +1146,23 @@ class _Handler(BaseHTTPRequestHandler):
             if match is None:
                 pass
             elif match.group(1) != self.api.token:
-                status, payload = 401, {"ok": False, "error_code": 401,
-                                        "description": "Unauthorized"}
+                status, payload = (
+                    401,
+                    {"ok": False, "error_code": 401, "description": "Unauthorized"},
+                )
             else:
                 result = self.api.handle(match.group(2), self._params())
                 status, payload = 200, {"ok": True, "result": result}
         except ApiError as exc:
-            status, payload = exc.code, {"ok": False, "error_code": exc.code,
-                                         "description": exc.description}
+            status, payload = (
+                exc.code,
+                {"ok": False, "error_code": exc.code, "description": exc.description},
+            )
         except ValueError as exc:
-            status, payload = 400, {"ok": False, "error_code": 400,
-                                    "description": f"Bad Request: {exc}"}
+            status, payload = (
+                400,
+                {"ok": False, "error_code": 400, "description": f"Bad Request: {exc}"},
+            )
         body = json.dumps(payload).encode("utf-8")
         try:
             self.send_response(status)

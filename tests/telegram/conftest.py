@@ -50,8 +50,9 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 async def storage(settings: Settings) -> AsyncIterator[Storage]:
     """A real storage on a fresh SQLite file."""
-    store = await Storage.open(settings.effective_database_url, hash_secret=HASH_SECRET,
-                               retention_days=RETENTION_DAYS)
+    store = await Storage.open(
+        settings.effective_database_url, hash_secret=HASH_SECRET, retention_days=RETENTION_DAYS
+    )
     yield store
     await store.close()
 
@@ -63,11 +64,13 @@ def fake() -> BotApiServer:
 
 
 @pytest.fixture
-async def app(settings: Settings, desk: Desk, storage: Storage,
-              fake: BotApiServer) -> AsyncIterator[BotApplication]:
+async def app(
+    settings: Settings, desk: Desk, storage: Storage, fake: BotApiServer
+) -> AsyncIterator[BotApplication]:
     """The bot as ``welcomebot run`` builds it, initialised and post-initialised."""
-    application = build_application(settings, desk=desk, storage=storage,
-                                     request=InProcessRequest(fake))
+    application = build_application(
+        settings, desk=desk, storage=storage, request=InProcessRequest(fake)
+    )
     await application.initialize()
     assert application.post_init is not None
     await application.post_init(application)
@@ -78,8 +81,9 @@ async def app(settings: Settings, desk: Desk, storage: Storage,
 
 
 @pytest.fixture
-def driver(app: BotApplication, fake: BotApiServer,
-           caplog: pytest.LogCaptureFixture) -> Iterator[Driver]:
+def driver(
+    app: BotApplication, fake: BotApiServer, caplog: pytest.LogCaptureFixture
+) -> Iterator[Driver]:
     """Drives the bot; at the end no handler may have failed and no request been refused
     (tests that provoke either clear ``fake.calls`` / ``caplog`` themselves)."""
     caplog.set_level(logging.INFO)

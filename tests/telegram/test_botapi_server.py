@@ -25,8 +25,14 @@ def api() -> Iterator[BotApiServer]:
     server.stop()
 
 
-def call(api: BotApiServer, method: str, *, form: dict[str, Any] | None = None,
-         body: dict[str, Any] | None = None, token: str = TOKEN) -> tuple[int, dict[str, Any]]:
+def call(
+    api: BotApiServer,
+    method: str,
+    *,
+    form: dict[str, Any] | None = None,
+    body: dict[str, Any] | None = None,
+    token: str = TOKEN,
+) -> tuple[int, dict[str, Any]]:
     url = f"http://127.0.0.1:{api.port}/bot{token}/{method}"
     if body is not None:
         data, ctype = json.dumps(body).encode(), "application/json"
@@ -68,12 +74,23 @@ def test_send_message_validation(api: BotApiServer) -> None:
         {"chat_id": "5", "text": "a < b", "parse_mode": "HTML"},
         {"chat_id": "5", "text": "x" * 4097},
         {"chat_id": "5", "text": "x", "reply_markup": "{not json"},
-        {"chat_id": "5", "text": "x", "reply_markup": json.dumps(
-            {"inline_keyboard": [[{"text": "b", "callback_data": "x" * 65}]]})},
-        {"chat_id": "5", "text": "x", "reply_markup": json.dumps(
-            {"inline_keyboard": [[{"text": "b"}]]})},
-        {"chat_id": "5", "text": "x", "reply_markup": json.dumps(
-            {"inline_keyboard": [[{"text": "", "callback_data": "a"}]]})},
+        {
+            "chat_id": "5",
+            "text": "x",
+            "reply_markup": json.dumps(
+                {"inline_keyboard": [[{"text": "b", "callback_data": "x" * 65}]]}
+            ),
+        },
+        {
+            "chat_id": "5",
+            "text": "x",
+            "reply_markup": json.dumps({"inline_keyboard": [[{"text": "b"}]]}),
+        },
+        {
+            "chat_id": "5",
+            "text": "x",
+            "reply_markup": json.dumps({"inline_keyboard": [[{"text": "", "callback_data": "a"}]]}),
+        },
     ]
     for form in bad:
         status, payload = call(api, "sendMessage", form=form)
@@ -85,11 +102,17 @@ def test_send_message_validation(api: BotApiServer) -> None:
 
 def test_html_parser_rules() -> None:
     assert parse_html('<a href="https://x.org/?a=1&amp;b">l</a>')[1][0]["url"] == (
-        "https://x.org/?a=1&b")
+        "https://x.org/?a=1&b"
+    )
     assert parse_html("&#128512;&lt;")[0] == "😀<"
     assert parse_html("AT&T &nbsp;")[0] == "AT&T &nbsp;"
-    for text in ("<b><i>x</b></i>", "</b>", '<span class="x">y</span>', "<code><b>x</b></code>",
-                 '<a href="javascript:alert(1)">x</a>'):
+    for text in (
+        "<b><i>x</b></i>",
+        "</b>",
+        '<span class="x">y</span>',
+        "<code><b>x</b></code>",
+        '<a href="javascript:alert(1)">x</a>',
+    ):
         with pytest.raises(ApiError):
             parse_html(text)
 
@@ -125,8 +148,12 @@ def test_callback_queries_are_answered_once(api: BotApiServer) -> None:
 
 def test_inline_answers_are_checked(api: BotApiServer) -> None:
     query_id = api.inline_query(api.user(5), "q")
-    article = {"type": "article", "id": "1", "title": "T",
-               "input_message_content": {"message_text": "<b>x</b>", "parse_mode": "HTML"}}
+    article = {
+        "type": "article",
+        "id": "1",
+        "title": "T",
+        "input_message_content": {"message_text": "<b>x</b>", "parse_mode": "HTML"},
+    }
     bad = {**article, "input_message_content": {"message_text": "<b>x", "parse_mode": "HTML"}}
     form = {"inline_query_id": query_id, "results": json.dumps([bad])}
     assert call(api, "answerInlineQuery", form=form)[0] == 400
@@ -140,10 +167,14 @@ def test_inline_answers_are_checked(api: BotApiServer) -> None:
 def test_commands_are_checked(api: BotApiServer) -> None:
     good = json.dumps([{"command": "start", "description": "Start"}])
     assert call(api, "setMyCommands", form={"commands": good, "language_code": "nl"})[0] == 200
-    assert call(api, "getMyCommands", form={"language_code": "nl"})[1]["result"][0][
-        "command"] == "start"
-    for commands in ([{"command": "Start", "description": "x"}],
-                     [{"command": "start", "description": ""}]):
+    assert (
+        call(api, "getMyCommands", form={"language_code": "nl"})[1]["result"][0]["command"]
+        == "start"
+    )
+    for commands in (
+        [{"command": "Start", "description": "x"}],
+        [{"command": "start", "description": ""}],
+    ):
         assert call(api, "setMyCommands", form={"commands": json.dumps(commands)})[0] == 400
     assert call(api, "setMyCommands", form={"commands": good, "language_code": "dutch"})[0] == 400
     assert call(api, "deleteMyCommands", form={"language_code": "nl"})[0] == 200
@@ -165,12 +196,18 @@ def test_get_updates_long_polls_and_confirms(api: BotApiServer) -> None:
 
 
 def test_webhook_blocks_get_updates(api: BotApiServer) -> None:
-    assert call(api, "setWebhook", form={"url": "https://example.org/h",
-                                         "secret_token": "ok_1"})[0] == 200
+    assert (
+        call(api, "setWebhook", form={"url": "https://example.org/h", "secret_token": "ok_1"})[0]
+        == 200
+    )
     assert call(api, "getUpdates")[0] == 409
     assert call(api, "getWebhookInfo")[1]["result"]["url"] == "https://example.org/h"
-    assert call(api, "setWebhook", form={"url": "https://example.org/h",
-                                         "secret_token": "bad secret"})[0] == 400
+    assert (
+        call(
+            api, "setWebhook", form={"url": "https://example.org/h", "secret_token": "bad secret"}
+        )[0]
+        == 400
+    )
     assert call(api, "deleteWebhook")[0] == 200
     assert call(api, "getUpdates")[0] == 200
     assert call(api, "sendChatAction", form={"chat_id": "5", "action": "typing"})[0] == 400

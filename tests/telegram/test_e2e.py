@@ -40,8 +40,11 @@ def _free_port() -> int:
 
 
 def _env(api: BotApiServer, tmp: Path, **extra: str) -> dict[str, str]:
-    keep = {k: v for k, v in os.environ.items()
-            if k in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")}
+    keep = {
+        k: v
+        for k, v in os.environ.items()
+        if k in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
+    }
     return {
         **keep,
         "PYTHONPATH": str(ROOT),
@@ -62,8 +65,11 @@ class BotProcess:
         self.log = cwd / "bot.log"
         self._out = self.log.open("wb")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run", *args], cwd=cwd, env=env,
-            stdout=self._out, stderr=subprocess.STDOUT,
+            [sys.executable, "-m", "bot", "run", *args],
+            cwd=cwd,
+            env=env,
+            stdout=self._out,
+            stderr=subprocess.STDOUT,
         )
 
     def output(self) -> str:
@@ -85,8 +91,9 @@ class BotProcess:
         return self.proc.returncode
 
 
-def _wait(api: BotApiServer, bot: BotProcess, predicate: Any, *, since: int = 0,
-          timeout: float = 20.0) -> Call:
+def _wait(
+    api: BotApiServer, bot: BotProcess, predicate: Any, *, since: int = 0, timeout: float = 20.0
+) -> Call:
     deadline = time.monotonic() + timeout
     while True:
         bot.check_alive()
@@ -139,8 +146,11 @@ def polling_bot(api: BotApiServer, e2e_dir: Path) -> Iterator[BotProcess]:
 @pytest.fixture
 async def db(e2e_dir: Path) -> Any:
     """The bot's database, opened by the test (its own spool directory)."""
-    store = await Storage.open(f"sqlite+aiosqlite:///{e2e_dir / 'bot.sqlite3'}",
-                               hash_secret=SECRET, spool_dir=e2e_dir / "test-spool")
+    store = await Storage.open(
+        f"sqlite+aiosqlite:///{e2e_dir / 'bot.sqlite3'}",
+        hash_secret=SECRET,
+        spool_dir=e2e_dir / "test-spool",
+    )
     yield store
     await store.close()
 
@@ -161,7 +171,15 @@ async def _eventually(check: Any, within: float = 15.0) -> Any:
 def test_start_up_registers_commands(api: BotApiServer, polling_bot: BotProcess) -> None:
     calls = [c for c in api.calls if c.method == "setMyCommands"]
     assert {c.params.get("language_code") for c in calls} == {
-        None, "en", "nl", "de", "es", "fr", "it", "zh"}
+        None,
+        "en",
+        "nl",
+        "de",
+        "es",
+        "fr",
+        "it",
+        "zh",
+    }
     delete = [c for c in api.calls if c.method == "deleteWebhook"]
     assert delete
     assert delete[0].params.get("drop_pending_updates") in (None, "false", False)
@@ -191,7 +209,8 @@ def test_start_topic_question_answer(api: BotApiServer, polling_bot: BotProcess)
 
 
 async def test_question_answer_and_thumbs_down_is_stored(
-        api: BotApiServer, polling_bot: BotProcess, desk: Desk, db: Storage) -> None:
+    api: BotApiServer, polling_bot: BotProcess, desk: Desk, db: Storage
+) -> None:
     user = api.user(2002, "Lars", "nl")
     question = desk.tree.entries["housing-scams"].translations["en"].title
     mark = api.mark()
@@ -201,22 +220,31 @@ async def test_question_answer_and_thumbs_down_is_stored(
 
     mark = api.mark()
     query_id = api.press(answer, "fb:housing-scams:en:0", user)
-    _wait(api, polling_bot, lambda c: c.method == "answerCallbackQuery"
-          and c.params["callback_query_id"] == query_id, since=mark)
+    _wait(
+        api,
+        polling_bot,
+        lambda c: c.method == "answerCallbackQuery" and c.params["callback_query_id"] == query_id,
+        since=mark,
+    )
     since = datetime.now(UTC) - timedelta(hours=1)
     summary = await _eventually(lambda: db.feedback_summary(since=since))
     assert summary == [("housing-scams", 0, 1)]
 
     mark = api.mark()
     query_id = api.press(answer, "fb:housing-scams:en:1", user)
-    again = _wait(api, polling_bot, lambda c: c.method == "answerCallbackQuery"
-                  and c.params["callback_query_id"] == query_id, since=mark)
+    again = _wait(
+        api,
+        polling_bot,
+        lambda c: c.method == "answerCallbackQuery" and c.params["callback_query_id"] == query_id,
+        since=mark,
+    )
     assert "already" in again.params["text"]
     assert await db.feedback_summary(since=since) == [("housing-scams", 0, 1)]
 
 
-async def test_unanswerable_question_is_logged(api: BotApiServer, polling_bot: BotProcess,
-                                               db: Storage) -> None:
+async def test_unanswerable_question_is_logged(
+    api: BotApiServer, polling_bot: BotProcess, db: Storage
+) -> None:
     user = api.user(2003)
     text = "qwertzuiop asdfghjkl yxcvbnm"
     mark = api.mark()
@@ -240,10 +268,12 @@ def test_crisis_message_gets_113_first(api: BotApiServer, polling_bot: BotProces
     assert "113" in first.result["text"]
 
 
-def test_clarify_then_suggestion(api: BotApiServer, polling_bot: BotProcess,
-                                 desk: Desk) -> None:
-    question = next(q for q in ("housing", "registration", "appointment", "room", "permit")
-                    if desk.reply(q, preferred_language="en").kind == "clarify")
+def test_clarify_then_suggestion(api: BotApiServer, polling_bot: BotProcess, desk: Desk) -> None:
+    question = next(
+        q
+        for q in ("housing", "registration", "appointment", "room", "permit")
+        if desk.reply(q, preferred_language="en").kind == "clarify"
+    )
     reply = desk.reply(question, preferred_language="en")
     user = api.user(2005)
     mark = api.mark()
@@ -261,8 +291,11 @@ def test_clarify_then_suggestion(api: BotApiServer, polling_bot: BotProcess,
 
 def test_inline_query_is_answered(api: BotApiServer, polling_bot: BotProcess) -> None:
     query_id = api.inline_query(api.user(2006), "eduroam")
-    _wait(api, polling_bot, lambda c: c.method == "answerInlineQuery"
-          and c.params["inline_query_id"] == query_id)
+    _wait(
+        api,
+        polling_bot,
+        lambda c: c.method == "answerInlineQuery" and c.params["inline_query_id"] == query_id,
+    )
     answer = api.inline_queries[query_id].answer
     assert answer is not None
     assert answer["results"]
@@ -272,9 +305,18 @@ def test_inline_query_is_answered(api: BotApiServer, polling_bot: BotProcess) ->
 def test_sticker_gets_the_text_only_reply(api: BotApiServer, polling_bot: BotProcess) -> None:
     user = api.user(2007)
     mark = api.mark()
-    api.send_message_update(user, sticker={
-        "file_id": "s", "file_unique_id": "s", "type": "regular", "width": 1, "height": 1,
-        "is_animated": False, "is_video": False})
+    api.send_message_update(
+        user,
+        sticker={
+            "file_id": "s",
+            "file_unique_id": "s",
+            "type": "regular",
+            "width": 1,
+            "height": 1,
+            "is_animated": False,
+            "is_video": False,
+        },
+    )
     reply = _wait(api, polling_bot, _sent_to(2007), since=mark).result
     assert "text" in reply["text"]
 
@@ -282,12 +324,16 @@ def test_sticker_gets_the_text_only_reply(api: BotApiServer, polling_bot: BotPro
 # ---------------------------------------------------------------------- webhook
 
 
-def _http(method: str, url: str, body: dict[str, Any] | None = None,
-          headers: dict[str, str] | None = None) -> int:
+def _http(
+    method: str, url: str, body: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+) -> int:
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method,
-                                     headers={"Content-Type": "application/json",
-                                              **(headers or {})})
+    request = urllib.request.Request(
+        url,
+        data=data,
+        method=method,
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return int(response.status)
@@ -299,13 +345,21 @@ def _start_webhook_bot(api: BotApiServer, tmp_path: Path) -> tuple[BotProcess, i
     """The bot in webhook mode on a free port (another one if that was taken meanwhile)."""
     for _attempt in range(3):
         port = _free_port()
-        env = _env(api, tmp_path, WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram/hook",
-                   WEBHOOK_SECRET="hook_secret-42", WEBHOOK_LISTEN="127.0.0.1",
-                   WEBHOOK_PORT=str(port))
+        env = _env(
+            api,
+            tmp_path,
+            WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram/hook",
+            WEBHOOK_SECRET="hook_secret-42",
+            WEBHOOK_LISTEN="127.0.0.1",
+            WEBHOOK_PORT=str(port),
+        )
         bot = BotProcess(env, tmp_path, "--webhook")
         try:
-            return bot, port, _wait(api, bot, lambda c: c.method == "setWebhook",
-                                    timeout=START_TIMEOUT)
+            return (
+                bot,
+                port,
+                _wait(api, bot, lambda c: c.method == "setWebhook", timeout=START_TIMEOUT),
+            )
         except AssertionError:
             bot.stop()
             if "Address already in use" not in bot.output():
@@ -324,15 +378,25 @@ def test_webhook_mode(tmp_path: Path) -> None:
 
         user = api.user(3001)
         chat = api.private_chat(user)
-        update = {"update_id": 99, "message": {"message_id": 1, "date": int(time.time()),
-                                               "chat": chat, "from": user, "text": "hello"}}
+        update = {
+            "update_id": 99,
+            "message": {
+                "message_id": 1,
+                "date": int(time.time()),
+                "chat": chat,
+                "from": user,
+                "text": "hello",
+            },
+        }
         mark = api.mark()
         assert _http("POST", hook, update) == 403
         assert _http("POST", hook, update, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}) == 403
         time.sleep(0.5)
         assert api.sent_since(mark, 3001) == []
-        assert _http("POST", hook, update, {"X-Telegram-Bot-Api-Secret-Token":
-                                            "hook_secret-42"}) == 200
+        assert (
+            _http("POST", hook, update, {"X-Telegram-Bot-Api-Secret-Token": "hook_secret-42"})
+            == 200
+        )
         _wait(api, bot, _sent_to(3001), since=mark)
 
         # and the way Telegram does it: the server POSTs a queued update to the webhook
@@ -352,19 +416,36 @@ def test_webhook_mode(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------- bad settings
 
 
-@pytest.mark.parametrize(("env", "args", "message"), [
-    ({"TELEGRAM_BOT_TOKEN": ""}, (), "TELEGRAM_BOT_TOKEN"),
-    ({"HASH_SECRET": ""}, (), "HASH_SECRET"),
-    ({}, ("--webhook",), "WEBHOOK_URL"),
-    ({"WEBHOOK_URL": "https://example.org/hook"}, ("--webhook",), "WEBHOOK_SECRET"),
-])
-def test_bad_settings_exit_2_with_one_line(tmp_path: Path, env: dict[str, str],
-                                           args: tuple[str, ...], message: str) -> None:
+@pytest.mark.parametrize(
+    ("env", "args", "message"),
+    [
+        ({"TELEGRAM_BOT_TOKEN": ""}, (), "TELEGRAM_BOT_TOKEN"),
+        ({"HASH_SECRET": ""}, (), "HASH_SECRET"),
+        ({}, ("--webhook",), "WEBHOOK_URL"),
+        ({"WEBHOOK_URL": "https://example.org/hook"}, ("--webhook",), "WEBHOOK_SECRET"),
+    ],
+)
+def test_bad_settings_exit_2_with_one_line(
+    tmp_path: Path, env: dict[str, str], args: tuple[str, ...], message: str
+) -> None:
     full = {k: v for k, v in os.environ.items() if not k.startswith(("WEBHOOK_", "TELEGRAM_"))}
-    full.update({"PYTHONPATH": str(ROOT), "TELEGRAM_BOT_TOKEN": TOKEN, "HASH_SECRET": SECRET,
-                 "DATA_DIR": str(tmp_path), **env})
-    result = subprocess.run([sys.executable, "-m", "bot", "run", *args], cwd=tmp_path,
-                            env=full, capture_output=True, text=True, timeout=60)
+    full.update(
+        {
+            "PYTHONPATH": str(ROOT),
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "HASH_SECRET": SECRET,
+            "DATA_DIR": str(tmp_path),
+            **env,
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run", *args],
+        cwd=tmp_path,
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
@@ -375,11 +456,23 @@ def test_bad_settings_exit_2_with_one_line(tmp_path: Path, env: dict[str, str],
 def test_a_token_the_bot_api_rejects_is_exit_2(tmp_path: Path, args: tuple[str, ...]) -> None:
     api = BotApiServer(TOKEN).start()
     try:
-        env = _env(api, tmp_path, TELEGRAM_BOT_TOKEN="999:REVOKED",
-                   WEBHOOK_URL="https://example.org/hook", WEBHOOK_SECRET="s",
-                   WEBHOOK_PORT=str(_free_port()), WEBHOOK_LISTEN="127.0.0.1")
-        result = subprocess.run([sys.executable, "-m", "bot", "run", *args], cwd=tmp_path,
-                                env=env, capture_output=True, text=True, timeout=120)
+        env = _env(
+            api,
+            tmp_path,
+            TELEGRAM_BOT_TOKEN="999:REVOKED",
+            WEBHOOK_URL="https://example.org/hook",
+            WEBHOOK_SECRET="s",
+            WEBHOOK_PORT=str(_free_port()),
+            WEBHOOK_LISTEN="127.0.0.1",
+        )
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "run", *args],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     finally:
         api.stop()
     assert result.returncode == 2, result.stderr

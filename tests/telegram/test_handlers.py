@@ -20,8 +20,20 @@ from storage import Storage
 
 BOT = "leiden_welcome_test_bot"
 GIBBERISH = ("qwertzuiop asdfghjkl yxcvbnm", "zzzzqqq xxxyyy", "blorptastic frumious")
-CLARIFY_TRIES = ("housing", "registration", "appointment", "room", "register", "permit",
-                 "help", "wifi", "money", "documents", "contract", "account")
+CLARIFY_TRIES = (
+    "housing",
+    "registration",
+    "appointment",
+    "room",
+    "register",
+    "permit",
+    "help",
+    "wifi",
+    "money",
+    "documents",
+    "contract",
+    "account",
+)
 
 
 def _find(desk: Desk, kind: str, tries: tuple[str, ...]) -> Reply:
@@ -62,8 +74,9 @@ def _callback_answer(calls: list[Any]) -> dict[str, Any]:
 # ---------------------------------------------------------------------- start-up
 
 
-async def test_post_init_registers_commands_per_language(app: BotApplication,
-                                                         fake: BotApiServer) -> None:
+async def test_post_init_registers_commands_per_language(
+    app: BotApplication, fake: BotApiServer
+) -> None:
     calls = [c for c in fake.calls if c.method == "setMyCommands"]
     languages = [c.params.get("language_code") for c in calls]
     assert sorted(filter(None, languages)) == sorted(LANGUAGES)
@@ -79,30 +92,39 @@ async def test_start_welcomes_with_topics_and_language(driver: Driver, fake: Bot
     user = fake.user(first_name="<b>Ann & Co</b>")
     [welcome] = sent(await driver.text(user, "/start"))
     assert "<b>Ann & Co</b>" in welcome["text"]  # escaped on the way in, shown literally
-    assert data_of(welcome) == ["topic:housing", "topic:international-centre", "topic:eduroam",
-                                "topic:welfare", "langs"]
+    assert data_of(welcome) == [
+        "topic:housing",
+        "topic:international-centre",
+        "topic:eduroam",
+        "topic:welfare",
+        "langs",
+    ]
     assert any("English" in b["text"] for b in buttons(welcome))
 
 
-@pytest.mark.parametrize("topic", ["housing", "eduroam", "international-centre", "welfare",
-                                   "general"])
-async def test_start_deep_link_to_a_topic(driver: Driver, fake: BotApiServer, desk: Desk,
-                                          topic: str) -> None:
+@pytest.mark.parametrize(
+    "topic", ["housing", "eduroam", "international-centre", "welfare", "general"]
+)
+async def test_start_deep_link_to_a_topic(
+    driver: Driver, fake: BotApiServer, desk: Desk, topic: str
+) -> None:
     welcome, menu = sent(await driver.text(fake.user(), f"/start {topic}"))
     assert "topic:housing" in data_of(welcome)
     expected = [cb.encode("browse", e.id, language="en") for e in desk.tree.in_category(topic)]
     assert data_of(menu) == [*expected, "topics"]
 
 
-async def test_start_deep_link_to_an_entry(driver: Driver, fake: BotApiServer,
-                                           desk: Desk) -> None:
+async def test_start_deep_link_to_an_entry(driver: Driver, fake: BotApiServer, desk: Desk) -> None:
     _welcome, answer = sent(await driver.text(fake.user(), "/start housing-scams"))
-    assert answer["text"].startswith(parse_html(desk.entry_reply("housing-scams", "en").text)[0][:40])
+    assert answer["text"].startswith(
+        parse_html(desk.entry_reply("housing-scams", "en").text)[0][:40]
+    )
     assert "fb:housing-scams:en:1" in data_of(answer)
 
 
-async def test_start_with_an_unknown_payload_just_welcomes(driver: Driver,
-                                                           fake: BotApiServer) -> None:
+async def test_start_with_an_unknown_payload_just_welcomes(
+    driver: Driver, fake: BotApiServer
+) -> None:
     assert len(sent(await driver.text(fake.user(), "/start no-such-thing"))) == 1
 
 
@@ -138,8 +160,9 @@ async def test_unknown_command_points_to_help(driver: Driver, fake: BotApiServer
     assert "/help" in message["text"]
 
 
-async def test_contact_gives_the_human_entry(driver: Driver, fake: BotApiServer,
-                                             desk: Desk) -> None:
+async def test_contact_gives_the_human_entry(
+    driver: Driver, fake: BotApiServer, desk: Desk
+) -> None:
     [message] = sent(await driver.text(fake.user(), "/contact"))
     assert "fb:general-human:en:1" in data_of(message)
 
@@ -147,8 +170,9 @@ async def test_contact_gives_the_human_entry(driver: Driver, fake: BotApiServer,
 # ---------------------------------------------------------------------- topics
 
 
-async def test_topic_browser_edits_one_message(driver: Driver, fake: BotApiServer,
-                                               desk: Desk) -> None:
+async def test_topic_browser_edits_one_message(
+    driver: Driver, fake: BotApiServer, desk: Desk
+) -> None:
     user = fake.user()
     [menu] = sent(await driver.text(user, "/topics"))
     assert data_of(menu) == [f"topic:{c}" for c in desk.tree.categories()]
@@ -187,8 +211,9 @@ async def test_welcome_topic_button_opens_the_category(driver: Driver, fake: Bot
 # ---------------------------------------------------------------------- language
 
 
-async def test_language_choice_is_stored_and_confirmed(driver: Driver, fake: BotApiServer,
-                                                       storage: Storage) -> None:
+async def test_language_choice_is_stored_and_confirmed(
+    driver: Driver, fake: BotApiServer, storage: Storage
+) -> None:
     user = fake.user()
     [picker] = sent(await driver.text(user, "/language"))
     assert data_of(picker) == [f"lang:{code}" for code in LANGUAGES]
@@ -203,8 +228,7 @@ async def test_language_choice_is_stored_and_confirmed(driver: Driver, fake: Bot
     assert any(language_name("de") in b["text"] for b in buttons(welcome))
 
 
-async def test_welcome_language_button_opens_the_picker(driver: Driver,
-                                                        fake: BotApiServer) -> None:
+async def test_welcome_language_button_opens_the_picker(driver: Driver, fake: BotApiServer) -> None:
     user = fake.user()
     [welcome] = sent(await driver.text(user, "/start"))
     [picker] = sent(await driver.press(welcome, "langs", user))
@@ -214,8 +238,9 @@ async def test_welcome_language_button_opens_the_picker(driver: Driver,
 # ---------------------------------------------------------------------- /forget
 
 
-async def test_forget_deletes_after_confirmation(driver: Driver, fake: BotApiServer,
-                                                 storage: Storage) -> None:
+async def test_forget_deletes_after_confirmation(
+    driver: Driver, fake: BotApiServer, storage: Storage
+) -> None:
     user = fake.user()
     await storage.set_language(user_id=user["id"], language="nl")
     [question] = sent(await driver.text(user, "/forget"))
@@ -232,15 +257,17 @@ async def test_forget_deletes_after_confirmation(driver: Driver, fake: BotApiSer
 # ---------------------------------------------------------------------- free text
 
 
-async def test_answer_with_feedback_and_related(driver: Driver, fake: BotApiServer,
-                                                storage: Storage, answer_question: Reply) -> None:
+async def test_answer_with_feedback_and_related(
+    driver: Driver, fake: BotApiServer, storage: Storage, answer_question: Reply
+) -> None:
     user = fake.user()
     [answer] = sent(await driver.text(user, answer_question.question))
     entry = answer_question.entry
     assert entry is not None
     assert data_of(answer)[:2] == [f"fb:{entry}:en:1", f"fb:{entry}:en:0"]
-    assert data_of(answer)[2:] == [cb.encode("answer", r, language="en")
-                                   for r in answer_question.related]
+    assert data_of(answer)[2:] == [
+        cb.encode("answer", r, language="en") for r in answer_question.related
+    ]
 
     since = datetime.now(UTC) - timedelta(minutes=1)
     calls = await driver.press(answer, f"fb:{entry}:en:0", user)
@@ -260,9 +287,9 @@ async def test_answer_with_feedback_and_related(driver: Driver, fake: BotApiServ
     assert dict(stats.top_entries)[related] == 1
 
 
-async def test_feedback_of_another_user_counts_separately(driver: Driver, fake: BotApiServer,
-                                                          storage: Storage,
-                                                          answer_question: Reply) -> None:
+async def test_feedback_of_another_user_counts_separately(
+    driver: Driver, fake: BotApiServer, storage: Storage, answer_question: Reply
+) -> None:
     group = fake.group_chat()
     asker, other = fake.user(1), fake.user(2, first_name="Bo")
     [answer] = sent(await driver.text(asker, f"@{BOT} {answer_question.question}", group))
@@ -274,14 +301,16 @@ async def test_feedback_of_another_user_counts_separately(driver: Driver, fake: 
     assert await storage.feedback_summary(since=since) == [(entry, 2, 0)]
 
 
-async def test_clarify_then_pick_a_suggestion(driver: Driver, fake: BotApiServer,
-                                              clarify_question: Reply, desk: Desk) -> None:
+async def test_clarify_then_pick_a_suggestion(
+    driver: Driver, fake: BotApiServer, clarify_question: Reply, desk: Desk
+) -> None:
     user = fake.user()
     [message] = sent(await driver.text(user, clarify_question.question))
     suggestions = [cb.encode("clarify", s, language="en") for s in clarify_question.suggestions]
     assert data_of(message) == [*suggestions[:3], "none"]
     assert [b["text"] for b in buttons(message)][:-1] == [
-        desk.tree.entries[s].title("en") for s in clarify_question.suggestions[:3]]
+        desk.tree.entries[s].title("en") for s in clarify_question.suggestions[:3]
+    ]
 
     picked = clarify_question.suggestions[0]
     calls = await driver.press(message, suggestions[0], user)
@@ -291,9 +320,9 @@ async def test_clarify_then_pick_a_suggestion(driver: Driver, fake: BotApiServer
     assert f"fb:{picked}:en:0" in data_of(edit.result)
 
 
-async def test_none_of_these_records_the_question(driver: Driver, fake: BotApiServer,
-                                                  storage: Storage,
-                                                  clarify_question: Reply) -> None:
+async def test_none_of_these_records_the_question(
+    driver: Driver, fake: BotApiServer, storage: Storage, clarify_question: Reply
+) -> None:
     user = fake.user()
     [message] = sent(await driver.text(user, clarify_question.question))
     calls = await driver.press(message, "none", user)
@@ -301,14 +330,17 @@ async def test_none_of_these_records_the_question(driver: Driver, fake: BotApiSe
     assert data_of(edit.result) == ["topics", "human"]
     assert await storage.flush(5)
     [row] = await storage.unanswered_rows()
-    assert (row.text, row.reason, row.language) == (clarify_question.question, "none-of-these",
-                                                    "en")
+    assert (row.text, row.reason, row.language) == (
+        clarify_question.question,
+        "none-of-these",
+        "en",
+    )
     assert row.candidates
 
 
-async def test_unanswered_is_recorded_with_next_steps(driver: Driver, fake: BotApiServer,
-                                                      storage: Storage,
-                                                      unanswered_question: Reply) -> None:
+async def test_unanswered_is_recorded_with_next_steps(
+    driver: Driver, fake: BotApiServer, storage: Storage, unanswered_question: Reply
+) -> None:
     user = fake.user()
     [message] = sent(await driver.text(user, unanswered_question.question))
     assert data_of(message) == ["topics", "human"]
@@ -321,16 +353,18 @@ async def test_unanswered_is_recorded_with_next_steps(driver: Driver, fake: BotA
     assert data_of(edit.result)[0] == "topic:housing"
 
 
-async def test_talk_to_a_person_button(driver: Driver, fake: BotApiServer,
-                                       unanswered_question: Reply) -> None:
+async def test_talk_to_a_person_button(
+    driver: Driver, fake: BotApiServer, unanswered_question: Reply
+) -> None:
     user = fake.user()
     [message] = sent(await driver.text(user, unanswered_question.question))
     [human] = sent(await driver.press(message, "human", user))
     assert "fb:general-human:en:1" in data_of(human)
 
 
-async def test_crisis_answer_comes_first_and_alone(driver: Driver, fake: BotApiServer,
-                                                   desk: Desk, storage: Storage) -> None:
+async def test_crisis_answer_comes_first_and_alone(
+    driver: Driver, fake: BotApiServer, desk: Desk, storage: Storage
+) -> None:
     trigger = desk.tree.safety.triggers["en"][0]
     calls = await driver.text(fake.user(), f"I had a bad week and I want to {trigger}")
     assert calls[0].method == "sendMessage"
@@ -344,8 +378,9 @@ async def test_crisis_answer_comes_first_and_alone(driver: Driver, fake: BotApiS
     assert await storage.unanswered_rows() == []
 
 
-async def test_smalltalk_is_short_and_not_logged(driver: Driver, fake: BotApiServer,
-                                                 storage: Storage) -> None:
+async def test_smalltalk_is_short_and_not_logged(
+    driver: Driver, fake: BotApiServer, storage: Storage
+) -> None:
     [message] = sent(await driver.text(fake.user(), "hello"))
     assert "reply_markup" not in message
     assert await storage.flush(5)
@@ -355,8 +390,15 @@ async def test_smalltalk_is_short_and_not_logged(driver: Driver, fake: BotApiSer
 
 async def test_non_text_messages_get_a_short_reply(driver: Driver, fake: BotApiServer) -> None:
     user = fake.user()
-    sticker = {"file_id": "s1", "file_unique_id": "u1", "type": "regular", "width": 512,
-               "height": 512, "is_animated": False, "is_video": False}
+    sticker = {
+        "file_id": "s1",
+        "file_unique_id": "u1",
+        "type": "regular",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+    }
     [message] = sent(await driver.deliver_update(user, sticker=sticker))
     assert "text" in message["text"]
     voice = {"file_id": "v1", "file_unique_id": "u2", "duration": 3}
@@ -364,12 +406,19 @@ async def test_non_text_messages_get_a_short_reply(driver: Driver, fake: BotApiS
     assert "text" in message["text"]
 
 
-async def test_long_replies_are_split(driver: Driver, fake: BotApiServer, desk: Desk,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_long_replies_are_split(
+    driver: Driver, fake: BotApiServer, desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
     paragraph = "<b>Rooms</b> are scarce &amp; <i>expensive</i>, " + "start early. " * 30
     text = "\n\n".join([paragraph] * 25) + '\n\n<a href="https://example.org">more</a>'
-    long_reply = Reply(question="rooms?", kind="answer", language="en", text=text,
-                       entry="housing-find-room", related=("housing-scams",))
+    long_reply = Reply(
+        question="rooms?",
+        kind="answer",
+        language="en",
+        text=text,
+        entry="housing-find-room",
+        related=("housing-scams",),
+    )
     monkeypatch.setattr(desk, "reply", lambda *a, **k: long_reply)
     messages = sent(await driver.text(fake.user(), "rooms?"))
     assert len(messages) >= 3
@@ -382,13 +431,21 @@ async def test_long_replies_are_split(driver: Driver, fake: BotApiServer, desk: 
 # ---------------------------------------------------------------------- groups
 
 
-async def test_groups_only_answer_mentions_and_commands(driver: Driver, fake: BotApiServer,
-                                                        answer_question: Reply) -> None:
+async def test_groups_only_answer_mentions_and_commands(
+    driver: Driver, fake: BotApiServer, answer_question: Reply
+) -> None:
     group, user = fake.group_chat(), fake.user()
     assert await driver.text(user, answer_question.question, group) == []
     assert await driver.text(user, "/help@some_other_bot", group) == []
-    sticker = {"file_id": "s1", "file_unique_id": "u1", "type": "regular", "width": 1,
-               "height": 1, "is_animated": False, "is_video": False}
+    sticker = {
+        "file_id": "s1",
+        "file_unique_id": "u1",
+        "type": "regular",
+        "width": 1,
+        "height": 1,
+        "is_animated": False,
+        "is_video": False,
+    }
     assert await driver.deliver_update(user, group, sticker=sticker) == []
 
     question = fake.send_text(user, f"@{BOT.upper()} {answer_question.question}", group)
@@ -408,8 +465,9 @@ async def test_a_bare_mention_gets_a_hint(driver: Driver, fake: BotApiServer) ->
 # ---------------------------------------------------------------------- inline mode
 
 
-async def test_inline_query_offers_matching_answers(driver: Driver, fake: BotApiServer,
-                                                    answer_question: Reply) -> None:
+async def test_inline_query_offers_matching_answers(
+    driver: Driver, fake: BotApiServer, answer_question: Reply
+) -> None:
     query_id = fake.inline_query(fake.user(), answer_question.question)
     calls = await driver.deliver()
     [call] = [c for c in calls if c.method == "answerInlineQuery"]
@@ -422,7 +480,8 @@ async def test_inline_query_offers_matching_answers(driver: Driver, fake: BotApi
     assert first["id"] == answer_question.entry
     assert first["input_message_content"]["parse_mode"] == "HTML"
     assert first["reply_markup"]["inline_keyboard"][0][0]["url"] == (
-        f"https://t.me/{BOT}?start={answer_question.entry}")
+        f"https://t.me/{BOT}?start={answer_question.entry}"
+    )
     assert "<" not in first["description"]
     assert call.params["inline_query_id"] == query_id
 
@@ -444,16 +503,20 @@ async def test_stale_buttons_are_answered_politely(driver: Driver, fake: BotApiS
     for data in ("v0:whatever", "a:no-such-entry", "topic:no-such-topic"):
         with fake.cond:
             fake.messages[(user["id"], welcome["message_id"])]["reply_markup"] = {
-                "inline_keyboard": [[{"text": "old", "callback_data": data}]]}
+                "inline_keyboard": [[{"text": "old", "callback_data": data}]]
+            }
         calls = await driver.press(welcome, data, user)
         assert "no longer works" in _callback_answer(calls)["text"]
         assert [c.method for c in calls] == ["answerCallbackQuery"]
 
 
-async def test_errors_are_logged_and_the_user_is_told(driver: Driver, fake: BotApiServer,
-                                                      desk: Desk,
-                                                      monkeypatch: pytest.MonkeyPatch,
-                                                      caplog: pytest.LogCaptureFixture) -> None:
+async def test_errors_are_logged_and_the_user_is_told(
+    driver: Driver,
+    fake: BotApiServer,
+    desk: Desk,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     def broken(*args: object, **kwargs: object) -> Reply:
         raise RuntimeError("matcher exploded at /secret/path")
 
@@ -467,19 +530,25 @@ async def test_errors_are_logged_and_the_user_is_told(driver: Driver, fake: BotA
     caplog.clear()  # the driver fixture fails on logged errors otherwise
 
 
-async def test_logs_hold_no_message_text_at_info(driver: Driver, fake: BotApiServer,
-                                                 caplog: pytest.LogCaptureFixture,
-                                                 unanswered_question: Reply) -> None:
+async def test_logs_hold_no_message_text_at_info(
+    driver: Driver, fake: BotApiServer, caplog: pytest.LogCaptureFixture, unanswered_question: Reply
+) -> None:
     caplog.set_level(logging.DEBUG, logger="bot")
     await driver.text(fake.user(), unanswered_question.question)
-    assert all(unanswered_question.question not in r.getMessage() for r in caplog.records
-               if r.levelno >= logging.INFO)
+    assert all(
+        unanswered_question.question not in r.getMessage()
+        for r in caplog.records
+        if r.levelno >= logging.INFO
+    )
 
 
-async def test_a_failing_button_is_still_answered_once(driver: Driver, fake: BotApiServer,
-                                                       storage: Storage,
-                                                       monkeypatch: pytest.MonkeyPatch,
-                                                       caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_failing_button_is_still_answered_once(
+    driver: Driver,
+    fake: BotApiServer,
+    storage: Storage,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     async def broken(**kwargs: object) -> None:
         raise RuntimeError("database on fire")
 
@@ -493,14 +562,25 @@ async def test_a_failing_button_is_still_answered_once(driver: Driver, fake: Bot
     caplog.clear()
 
 
-async def test_a_press_too_old_to_answer_is_still_carried_out(driver: Driver,
-                                                              fake: BotApiServer) -> None:
+async def test_a_press_too_old_to_answer_is_still_carried_out(
+    driver: Driver, fake: BotApiServer
+) -> None:
     user = fake.user()
     [menu] = sent(await driver.text(user, "/topics"))
-    fake.enqueue({"callback_query": {  # an id the Bot API no longer accepts answers for
-        "id": "expired-1", "from": user, "message": menu, "chat_instance": "c",
-        "data": "topic:housing"}})
+    fake.enqueue(
+        {
+            "callback_query": {  # an id the Bot API no longer accepts answers for
+                "id": "expired-1",
+                "from": user,
+                "message": menu,
+                "chat_instance": "c",
+                "data": "topic:housing",
+            }
+        }
+    )
     calls = await driver.deliver()
-    assert [(c.method, c.ok) for c in calls] == [("answerCallbackQuery", False),
-                                                 ("editMessageText", True)]
+    assert [(c.method, c.ok) for c in calls] == [
+        ("answerCallbackQuery", False),
+        ("editMessageText", True),
+    ]
     fake.calls.remove(calls[0])  # the refused answer is the point of this test

@@ -40,7 +40,7 @@ def test_short_text_is_one_part() -> None:
 def test_splits_at_paragraphs_first() -> None:
     paragraphs = [("word " * 150).strip() for _ in range(10)]  # 749 chars each
     parts = split_html("\n\n".join(paragraphs), limit=2000)
-    assert parts == ["\n\n".join(paragraphs[i:i + 2]) for i in range(0, 10, 2)]
+    assert parts == ["\n\n".join(paragraphs[i : i + 2]) for i in range(0, 10, 2)]
 
 
 def test_falls_back_to_lines_then_spaces_then_anywhere() -> None:
@@ -51,8 +51,13 @@ def test_falls_back_to_lines_then_spaces_then_anywhere() -> None:
 
 
 def test_tags_are_closed_and_reopened_at_a_cut() -> None:
-    text = '<b>bold ' + "word " * 40 + '<a href="https://example.org/?a=1&amp;b=2">link ' + (
-        "text " * 40) + "</a></b> tail"
+    text = (
+        "<b>bold "
+        + "word " * 40
+        + '<a href="https://example.org/?a=1&amp;b=2">link '
+        + ("text " * 40)
+        + "</a></b> tail"
+    )
     parts = split_html(text, limit=120)
     assert len(parts) > 3
     for part in parts:
@@ -77,8 +82,9 @@ def test_real_limit_is_telegrams() -> None:
     assert all(visible_length(p) <= MAX_MESSAGE_CHARS for p in parts)
 
 
-_word = st.text(alphabet="abcé😀<>&\"", min_size=1, max_size=12).map(
-    lambda w: w.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+_word = st.text(alphabet='abcé😀<>&"', min_size=1, max_size=12).map(
+    lambda w: w.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+)
 
 
 @st.composite
@@ -114,31 +120,50 @@ def test_every_part_parses_fits_and_nothing_is_lost(text: str, limit: int) -> No
 # ---------------------------------------------------------------------- callback data
 
 
-@pytest.mark.parametrize(("action", "arg", "flag", "language", "data"), [
-    ("answer", "housing-scams", None, "en", "a:housing-scams:en"),
-    ("answer", "housing-scams", None, None, "a:housing-scams"),
-    ("clarify", "lic-about", None, "zh", "cl:lic-about:zh"),
-    ("feedback", "eduroam-what", True, "de", "fb:eduroam-what:de:1"),
-    ("feedback", "eduroam-what", False, None, "fb:eduroam-what:0"),
-    ("topic", "housing", None, None, "topic:housing"),
-    ("browse", "welfare-gp", None, "nl", "ta:welfare-gp:nl"),
-    ("lang", "it", None, None, "lang:it"),
-    ("forget", "yes", None, None, "forget:yes"),
-    ("none", "", None, None, "none"),
-    ("topics", "", None, None, "topics"),
-    ("langs", "", None, None, "langs"),
-    ("human", "", None, None, "human"),
-])
-def test_callback_data_round_trip(action: cb.Action, arg: str, flag: bool | None,
-                                  language: str | None, data: str) -> None:
+@pytest.mark.parametrize(
+    ("action", "arg", "flag", "language", "data"),
+    [
+        ("answer", "housing-scams", None, "en", "a:housing-scams:en"),
+        ("answer", "housing-scams", None, None, "a:housing-scams"),
+        ("clarify", "lic-about", None, "zh", "cl:lic-about:zh"),
+        ("feedback", "eduroam-what", True, "de", "fb:eduroam-what:de:1"),
+        ("feedback", "eduroam-what", False, None, "fb:eduroam-what:0"),
+        ("topic", "housing", None, None, "topic:housing"),
+        ("browse", "welfare-gp", None, "nl", "ta:welfare-gp:nl"),
+        ("lang", "it", None, None, "lang:it"),
+        ("forget", "yes", None, None, "forget:yes"),
+        ("none", "", None, None, "none"),
+        ("topics", "", None, None, "topics"),
+        ("langs", "", None, None, "langs"),
+        ("human", "", None, None, "human"),
+    ],
+)
+def test_callback_data_round_trip(
+    action: cb.Action, arg: str, flag: bool | None, language: str | None, data: str
+) -> None:
     assert cb.encode(action, arg, flag, language=language) == data
     assert cb.decode(data) == cb.Callback(action, arg, flag, language)
 
 
-@pytest.mark.parametrize("data", [
-    None, "", "x", "a", "a:", "fb:entry", "fb:entry:2", "fb::1", "forget:maybe", "none:x",
-    "lang", "a:one:two:three", "z" * 65, "topics:extra",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        "",
+        "x",
+        "a",
+        "a:",
+        "fb:entry",
+        "fb:entry:2",
+        "fb::1",
+        "forget:maybe",
+        "none:x",
+        "lang",
+        "a:one:two:three",
+        "z" * 65,
+        "topics:extra",
+    ],
+)
 def test_unknown_callback_data_is_none(data: str | None) -> None:
     assert cb.decode(data) is None
 
@@ -163,8 +188,8 @@ def _message(text: str, entities: list[MessageEntity] | None = None) -> Message:
     from datetime import UTC, datetime
 
     from telegram import Chat
-    return Message(1, datetime.now(UTC), Chat(-1, "supergroup"), text=text,
-                   entities=entities or [])
+
+    return Message(1, datetime.now(UTC), Chat(-1, "supergroup"), text=text, entities=entities or [])
 
 
 def test_addressed_text_strips_the_mention() -> None:
@@ -175,7 +200,8 @@ def test_addressed_text_strips_the_mention() -> None:
     assert addressed_text(_message("no mention at all"), "leiden_bot", 42) is None
     # no entity (a client that did not mark it): still addressed
     assert addressed_text(_message("hey @leiden_bot, eduroam?"), "leiden_bot", 42) == (
-        "hey , eduroam?")
+        "hey , eduroam?"
+    )
     assert addressed_text(_message("@leiden_bots x"), "leiden_bot", 42) is None
 
 
@@ -200,20 +226,25 @@ def _settings(**values: object) -> Settings:
     return Settings(_env_file=None, **base)  # type: ignore[call-arg, arg-type]
 
 
-@pytest.mark.parametrize(("values", "webhook", "expected"), [
-    ({}, False, None),
-    ({"telegram_bot_token": None}, False, "TELEGRAM_BOT_TOKEN is not set"),
-    ({"telegram_bot_token": "nonsense"}, False, "does not look like a bot token"),
-    ({"hash_secret": None}, False, "HASH_SECRET is not set"),
-    ({"log_level": "LOUD"}, False, "LOG_LEVEL"),
-    ({}, True, "WEBHOOK_URL is not set"),
-    ({"webhook_url": "https://x.org/hook"}, True, "WEBHOOK_SECRET is not set"),
-    ({"webhook_url": "https://x.org/hook", "webhook_secret": "bad secret!"}, True,
-     "WEBHOOK_SECRET may only contain"),
-    ({"webhook_url": "https://x.org/hook", "webhook_secret": "good_secret-1"}, True, None),
-])
-def test_settings_problems(values: dict[str, object], webhook: bool,
-                           expected: str | None) -> None:
+@pytest.mark.parametrize(
+    ("values", "webhook", "expected"),
+    [
+        ({}, False, None),
+        ({"telegram_bot_token": None}, False, "TELEGRAM_BOT_TOKEN is not set"),
+        ({"telegram_bot_token": "nonsense"}, False, "does not look like a bot token"),
+        ({"hash_secret": None}, False, "HASH_SECRET is not set"),
+        ({"log_level": "LOUD"}, False, "LOG_LEVEL"),
+        ({}, True, "WEBHOOK_URL is not set"),
+        ({"webhook_url": "https://x.org/hook"}, True, "WEBHOOK_SECRET is not set"),
+        (
+            {"webhook_url": "https://x.org/hook", "webhook_secret": "bad secret!"},
+            True,
+            "WEBHOOK_SECRET may only contain",
+        ),
+        ({"webhook_url": "https://x.org/hook", "webhook_secret": "good_secret-1"}, True, None),
+    ],
+)
+def test_settings_problems(values: dict[str, object], webhook: bool, expected: str | None) -> None:
     problem = settings_problem(_settings(**values), webhook=webhook)
     if expected is None:
         assert problem is None

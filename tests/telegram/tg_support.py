@@ -34,8 +34,14 @@ class InProcessRequest(BaseRequest):
         """Not used; required by the interface."""
         return 1.0
 
-    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
-                         *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> tuple[int, bytes]:
         """Run the Bot API method named at the end of ``url``."""
         assert f"/bot{TOKEN}/" in url, url
         params = dict(request_data.json_parameters) if request_data else {}
@@ -63,20 +69,21 @@ class Driver:
             await self.app.process_update(Update.de_json(update, self.app.bot))
         return self.fake.calls[mark:]
 
-    async def text(self, user: dict[str, Any], text: str, chat: dict[str, Any] | None = None,
-                   **kwargs: Any) -> list[Call]:
+    async def text(
+        self, user: dict[str, Any], text: str, chat: dict[str, Any] | None = None, **kwargs: Any
+    ) -> list[Call]:
         """The user sends ``text``."""
         self.fake.send_text(user, text, chat, **kwargs)
         return await self.deliver()
 
-    async def deliver_update(self, user: dict[str, Any], chat: dict[str, Any] | None = None,
-                             **content: Any) -> list[Call]:
+    async def deliver_update(
+        self, user: dict[str, Any], chat: dict[str, Any] | None = None, **content: Any
+    ) -> list[Call]:
         """The user sends a message with ``content`` (a sticker, a photo ...)."""
         self.fake.send_message_update(user, chat, **content)
         return await self.deliver()
 
-    async def press(self, message: dict[str, Any], data: str,
-                    user: dict[str, Any]) -> list[Call]:
+    async def press(self, message: dict[str, Any], data: str, user: dict[str, Any]) -> list[Call]:
         """The user presses a button under ``message``."""
         self.fake.press(message, data, user)
         return await self.deliver()
