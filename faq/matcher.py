@@ -219,9 +219,7 @@ class Matcher:
         # (P = o/M, R = o/mass): linear in the overlap. The two per-variant constants are
         # kept; the least mass of a variant holding each term bounds the F-measure any
         # variant can reach through that term (see _top).
-        self._v_scale = array(
-            "d", ((KEYWORD_FACTOR if k else 1.0) * (1 + _BETA2) for k in v_keyword)
-        )
+        self._v_scale = array("d", (_KEYWORD_SCALE if k else _QUESTION_SCALE for k in v_keyword))
         self._v_weight = array("d", bytes(8 * len(v_entry)))  # β²·mass
         postings = [array("I") for _ in terms]  # variants holding each term, ascending
         least_mass = [math.inf] * len(terms)
@@ -235,6 +233,14 @@ class Matcher:
                     least_mass[tid] = mass
         self.postings: dict[str, array[int]] = dict(zip(terms, postings, strict=True))
         self._least_mass = least_mass
+        # per entry, β²·mass of its lightest question and keyword (for _bound)
+        self._e_question_weight = array("d", [math.inf] * len(self.entry_ids))
+        self._e_keyword_weight = array("d", [math.inf] * len(self.entry_ids))
+        for v, weight in enumerate(self._v_weight):
+            if weight > 0:
+                lightest = self._e_keyword_weight if v_keyword[v] else self._e_question_weight
+                if weight < lightest[v_entry[v]]:
+                    lightest[v_entry[v]] = weight
         entry_postings = [array("I") for _ in terms]
         for e in range(len(self.entry_ids)):
             for tid in e_vocab[e_vocab_start[e] : e_vocab_start[e + 1]]:
@@ -438,21 +444,22 @@ class Matcher:
         return {e: (f, v, coverage[e]) for e, (f, v) in best.items()}
 
     def _top(self, question: _Question, limit: int) -> dict[int, _Found]:
-        """The best ``limit`` entries, the same as ``_accumulate``'s, reading as few posting
-        lists as possible (the MaxScore idea of search engines).
+        """The best ``limit`` entries, the same as ``_accumulate``'s, scoring as few entries
+        and reading as few posting lists as the bounds allow.
 
-        Lists are read shortest first. A variant that holds none of the terms read so far
-        can only share the unread ones: its overlap is at most their summed gain, and its
-        mass at least the least mass of a variant holding one of them, which bounds its
-        F-measure and its entry's score (``_bounds``). Once that bound is below the
-        ``limit``-th best score so far, the long lists ("how", "the", "de") cannot change
-        the top and are not read. The entries found are then completed (their variants
-        checked for the unread terms) best bound first, until the next bound is below the
-        ``limit``-th best exact score; when that would take longer than reading the
-        remaining lists, those are read instead.
+        An entry's score has an upper bound that needs no look at its variants: no variant
+        shares more with the question than the entry's whole vocabulary (its coverage),
+        and none is lighter than its lightest variant (``_bound``). So the entries' posting
+        lists are read (most gain per posting first) to get coverages, entries are scored
+        exactly (``_exact``) best bound first, and the search stops at the first bound
+        below the ``limit``-th best exact score. An entry holding none of the terms read so
+        far has a bound from the unread terms alone (``_bounds``); once that is below the
+        ``limit``-th best score, the long lists of everyday words ("how", "the", "de") are
+        left unread: they cannot change the top (the MaxScore idea of search engines).
         """
         terms, gains, mass = question.terms, question.gains, question.mass
-        order = sorted(range(len(terms)), key=lambda i: len(self.postings[terms[i]]))
+        entries = [self._entry_postings[t] for t in terms]
+        order = sorted(range(len(terms)), key=lambda i: gains[i] / len(entries[i]), reverse=True)
         # what the terms from order[j] on can still add, and the least mass of a variant
         # holding one of them
         rest_gain = [0] * (len(order) + 1)
@@ -461,126 +468,82 @@ class Matcher:
             rest_gain[j] = rest_gain[j + 1] + gains[order[j]]
             rest_mass[j] = min(rest_mass[j + 1], self._least_mass[self._term_id[terms[order[j]]]])
 
-        overlap: dict[int, int] = {}  # variant → gain shared with the terms read so far
-        coverage: dict[int, int] = {}  # entry → the same for its whole vocabulary
-        kth = 0.0  # the limit-th best score is at least this
+        coverage: dict[int, int] = {}  # entry → gain of the terms read so far it holds
+        found: dict[int, _Found] = {}  # entries scored exactly
+        best: list[float] = []  # the best `limit` exact scores, a min-heap
+
+        def score_best(budget: int | None) -> float:
+            """Score the entries found in order of their bound, at most ``budget`` more;
+            returns the ``limit``-th best score so far (a lower bound of the final one)."""
+            rest = rest_gain[read]
+            bounds = [(self._bound(e, c + rest, mass), e) for e, c in coverage.items()]
+            kth = best[0] if len(best) == limit else 0.0
+            for bound, e in (
+                heapq.nlargest(budget, bounds) if budget else sorted(bounds, reverse=True)
+            ):
+                if bound < kth - _PRUNE_EPS:
+                    break
+                if e in found:
+                    continue
+                found[e] = exact = self._exact(e, question)
+                score = _entry_score(exact[0], exact[2], mass)
+                if len(best) < limit:
+                    heapq.heappush(best, score)
+                else:
+                    heapq.heappushpop(best, score)
+                if len(best) == limit:
+                    kth = best[0]
+            return kth
+
+        kth = 0.0
         read = 0
-
-        def unread() -> dict[int, int]:
-            return {self._term_id[terms[i]]: gains[i] for i in order[read:]}
-
         while read < len(order):
-            term = terms[order[read]]
-            _add(overlap, self.postings[term], gains[order[read]])
-            _add(coverage, self._entry_postings[term], gains[order[read]])
+            _add(coverage, entries[order[read]], gains[order[read]])
             read += 1
             if read == len(order):
                 break
             unseen = _bounds(rest_gain[read], rest_mass[read], mass)[1]
             if unseen < kth - _PRUNE_EPS:
                 break
-            # raising kth costs a pass over the variants found so far: only worth it
-            # before a list at least as long
-            if len(self.postings[terms[order[read]]]) >= len(overlap):
-                kth = max(kth, self._kth(overlap, coverage, limit, unread(), mass))
+            # a better kth may spare the next list; finding it costs a pass over the
+            # entries found so far: only worth it before a list at least as long
+            if len(entries[order[read]]) >= len(coverage):
+                kth = score_best(2 * limit)
                 if unseen < kth - _PRUNE_EPS:
                     break
-        if read == len(order):  # overlaps and coverages are complete
-            return self._best_of(overlap, coverage, mass)
-
-        # Found variants may hold unread terms too (up to `rest` more gain), and found
-        # entries may have variants that hold only unread terms (at most f_unseen).
-        rest = rest_gain[read]
-        f_unseen = _bounds(rest, rest_mass[read], mass)[0]
-        upper = self._upper(overlap, rest, mass)
-        contenders = sorted(
-            (
-                (bound, e)
-                for e, f in upper.items()
-                if (bound := _entry_score(max(f, f_unseen), coverage[e] + rest, mass))
-                >= kth - _PRUNE_EPS
-            ),
-            reverse=True,
-        )
-        variants_per_entry = len(self._v_entry) / max(len(self.entry_ids), 1)
-        if len(contenders) * variants_per_entry > sum(
-            len(self.postings[terms[i]]) for i in order[read:]
-        ):
-            # completing them one by one would cost more than reading the lists left
-            for i in order[read:]:
-                _add(overlap, self.postings[terms[i]], gains[i])
-                _add(coverage, self._entry_postings[terms[i]], gains[i])
-            return self._best_of(overlap, coverage, mass)
-        missing = unread()
-        found: dict[int, _Found] = {}
-        best: list[float] = []  # the best `limit` exact scores, a min-heap
-        for bound, e in contenders:
-            if bound < kth - _PRUNE_EPS:
-                break
-            found[e] = exact = self._exact(e, overlap, coverage[e], missing, mass)
-            score = _entry_score(exact[0], exact[2], mass)
-            if len(best) < limit:
-                heapq.heappush(best, score)
-            else:
-                heapq.heappushpop(best, score)
-            if len(best) == limit:
-                kth = max(kth, best[0])
+        score_best(None)
         return found
 
-    def _upper(self, overlap: dict[int, int], rest: int, question_mass: float) -> dict[int, float]:
-        """Per entry, the highest F-measure its found variants could reach with ``rest``
-        more gain."""
-        upper: dict[int, float] = {}
-        v_entry, f_of = self._v_entry, self._f
-        for v, shared in overlap.items():
-            f = f_of(shared + rest, v, question_mass)
-            e = v_entry[v]
-            if f > upper.get(e, 0.0):
-                upper[e] = f
-        return upper
-
-    def _kth(
-        self,
-        overlap: dict[int, int],
-        coverage: dict[int, int],
-        limit: int,
-        unread: dict[int, int],
-        question_mass: float,
-    ) -> float:
-        """A lower bound of the final ``limit``-th best score: the exact scores of the
-        ``limit`` entries that lead on the terms read so far."""
-        lower = self._upper(overlap, 0, question_mass)
-        if len(lower) < limit:
-            return 0.0
-        leaders = heapq.nlargest(
-            limit, lower, key=lambda e: _entry_score(lower[e], coverage[e], question_mass)
+    def _bound(self, e: int, coverage: int, question_mass: float) -> float:
+        """An upper bound of entry ``e``'s score when its vocabulary holds at most
+        ``coverage`` of the question's gain: its lightest question and keyword variants
+        hold all of it."""
+        share = coverage / _SCALE
+        f = max(
+            share * _QUESTION_SCALE / (self._e_question_weight[e] + question_mass),
+            share * _KEYWORD_SCALE / (self._e_keyword_weight[e] + question_mass),
         )
-        return min(
-            _entry_score(f, cover, question_mass)
-            for f, _, cover in (
-                self._exact(e, overlap, coverage[e], unread, question_mass) for e in leaders
-            )
-        )
+        return _entry_score(f, coverage, question_mass)
 
-    def _exact(
-        self,
-        e: int,
-        overlap: dict[int, int],
-        coverage: int,
-        unread: dict[int, int],
-        question_mass: float,
-    ) -> _Found:
-        """Entry ``e``'s best variant and coverage, completed with the unread terms."""
-        wanted = frozenset(unread)
+    def _exact(self, e: int, question: _Question) -> _Found:
+        """Entry ``e``'s best variant and its coverage. The entry's variants are
+        contiguous, so those holding a term are a slice of the term's posting list."""
+        low, high = self._e_first[e], self._e_first[e + 1]
+        shared: dict[int, int] = {}
+        coverage = 0
+        for term, gain in zip(question.terms, question.gains, strict=True):
+            posting = self.postings[term]
+            start = bisect_left(posting, low)
+            end = bisect_left(posting, high, start)
+            if start < end:
+                coverage += gain
+                _add(shared, posting[start:end], gain)
         best: tuple[float, int] | None = None
-        for v in range(self._e_first[e], self._e_first[e + 1]):
-            shared = overlap.get(v, 0) + sum(unread[tid] for tid in self._held(v, wanted))
-            if shared:
-                f = self._f(shared, v, question_mass)
-                if best is None or f > best[0]:  # ascending: the first variant wins ties
-                    best = (f, v)
-        assert best is not None  # e was found through one of its variants
-        coverage += sum(unread[tid] for tid in self._vocabulary_holds(e, wanted))
+        for v in sorted(shared):  # ascending: the first variant wins ties
+            f = self._f(shared[v], v, question.mass)
+            if best is None or f > best[0]:
+                best = (f, v)
+        assert best is not None, "only entries that hold a question term are scored"
         return best[0], best[1], coverage
 
     def _ranked(self, found: dict[int, _Found], question_mass: float) -> list[Match]:
@@ -605,8 +568,10 @@ _BETA2 = BETA * BETA
 #: do not depend on the order of the terms, so the index, which adds them list by list,
 #: and the full scan, which adds them variant by variant, give the very same scores.
 _SCALE = float(2**40)
-#: The largest ``factor · (1 + β²)`` of a variant, for bounds.
-_MAX_SCALE = max(1.0, KEYWORD_FACTOR) * (1 + _BETA2)
+#: ``factor · (1 + β²)`` of questions and keywords (see ``Matcher.__init__``).
+_QUESTION_SCALE = 1.0 * (1 + _BETA2)
+_KEYWORD_SCALE = KEYWORD_FACTOR * (1 + _BETA2)
+_MAX_SCALE = max(_QUESTION_SCALE, _KEYWORD_SCALE)
 #: Scores this close to the limit-th best count as ties when pruning.
 _PRUNE_EPS = 1e-6
 
