@@ -15,6 +15,12 @@ short ``<prefix>:<argument>`` strings:
 - ``lang:<xx>``: choose the interface language
 - ``forget:yes``: confirm /forget (``forget:no`` cancels)
 - ``human``: "talk to a person"
+- ``hc:<anon|name|no>``: the user's answer to the handoff consent question (send anonymously,
+  send with my first name, cancel)
+- ``hend``: the user ends the conversation with the team
+- ``sres:<id>`` / ``sign:<id>`` / ``sdraft:<id>``: staff chat, resolve / ignore / draft an FAQ
+  entry for the unanswered group whose representative question is ``<id>`` (only staff
+  presses count; anyone else's is answered without a word, see :mod:`bot.handlers.staff`)
 
 The language (``:<xx>``, optional) keeps a conversation in the language the answer was given
 in (the question's language, which may differ from the user's setting); without it the
@@ -52,6 +58,11 @@ Action = Literal[
     "lang",
     "forget",
     "human",
+    "consent",
+    "end",
+    "staff_resolve",
+    "staff_ignore",
+    "staff_draft",
 ]
 
 _PREFIX: dict[Action, str] = {
@@ -66,13 +77,22 @@ _PREFIX: dict[Action, str] = {
     "lang": "lang",
     "forget": "forget",
     "human": "human",
+    "consent": "hc",
+    "end": "hend",
+    "staff_resolve": "sres",
+    "staff_ignore": "sign",
+    "staff_draft": "sdraft",
 }
 _ACTION = {prefix: action for action, prefix in _PREFIX.items()}
 #: Actions whose argument is an entry id (and may therefore be digested).
 _ENTRY_ACTIONS = frozenset({"answer", "clarify", "feedback", "browse"})
 _LANG = re.compile(r"^[a-z]{2}$")
 #: Actions that take no argument.
-_BARE_ACTIONS = frozenset({"none", "topics", "langs", "human"})
+_BARE_ACTIONS = frozenset({"none", "topics", "langs", "human", "end"})
+#: Staff actions: their argument is a question id.
+STAFF_ACTIONS = frozenset({"staff_resolve", "staff_ignore", "staff_draft"})
+#: The user's choices on the handoff consent question.
+CONSENT_CHOICES = ("anon", "name", "no")
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +153,10 @@ def decode(data: str | None) -> Callback | None:
     if not rest or ":" in rest:
         return None
     if action == "forget" and rest not in ("yes", "no"):
+        return None
+    if action == "consent" and rest not in CONSENT_CHOICES:
+        return None
+    if action in STAFF_ACTIONS and not (rest.isascii() and rest.isdigit()):
         return None
     return Callback(action, rest, flag, language)
 

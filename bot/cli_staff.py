@@ -1,4 +1,5 @@
-"""Command line for the welfare team: database upgrade, unanswered questions, stats, purge.
+"""Command line for the welfare team: database upgrade, unanswered questions (list, export,
+resolve, ignore, promote to a draft FAQ entry), stats, purge.
 
 ``bot/cli.py`` calls :func:`register` with its sub-command parsers. Every command sets
 ``func`` to a callable taking ``(args, settings)`` and returning the exit code. The commands
@@ -10,15 +11,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import csv
 import json
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from bot.config import Settings
+from bot.drafts import Draft, make_draft
+from faq.loader import BUNDLED_FAQ_DIR, FaqLoadError, load_tree
 from storage import (
     STATUSES,
     DayCounts,
@@ -71,6 +75,26 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         command.add_argument("id", type=int, help="the id shown by 'unanswered list'")
         command.add_argument("--note", help="a note for the team")
         command.set_defaults(func=cmd_unanswered_status, status=status)
+
+    promote = commands.add_parser(
+        "promote",
+        help="write a draft FAQ entry from a group of questions (answers to be filled in)",
+        description="Write <faq-dir>/<category>/<id>.yaml with the group's questions as "
+        "question variants in their languages and empty answers, which `welcomebot faq "
+        "check` rejects until they are written. Marks the group 'added' once the file is "
+        "written. Never overwrites a file.",
+    )
+    promote.add_argument("id", type=int, help="the id shown by 'unanswered list'")
+    promote.add_argument(
+        "--category", required=True, help="the entry's category (folder), e.g. housing"
+    )
+    promote.add_argument(
+        "--faq-dir", type=Path, help="FAQ tree to write into (default: FAQ_DIR or the bundled FAQ)"
+    )
+    promote.add_argument(
+        "--id", dest="new_id", metavar="NEW_ID", help="the new entry's id (default: from the text)"
+    )
+    promote.set_defaults(func=cmd_unanswered_promote)
 
     stats = subparsers.add_parser("stats", help="answered and unanswered per day, feedback")
     stats.add_argument("--days", type=_positive, default=7, help="days to show (7)")
@@ -187,6 +211,76 @@ def cmd_unanswered_status(args: argparse.Namespace, settings: Settings) -> int:
     except StorageError as exc:
         return _error(str(exc))
     print(f"Marked {_plural(changed, 'question')} as {args.status} (the group of #{args.id}).")
+    return 0
+
+
+def _taken_ids(root: Path) -> set[str]:
+    """Entry ids in the tree at ``root`` (file names too, so a broken tree still counts)."""
+    taken = {path.stem for path in root.rglob("*.yaml")}
+    with contextlib.suppress(FaqLoadError):  # a broken tree: its file names must do
+        taken |= set(load_tree(root).entries)
+    return taken
+
+
+def cmd_unanswered_promote(args: argparse.Namespace, settings: Settings) -> int:
+    """``welcomebot unanswered promote ID --category CAT [--faq-dir DIR] [--id NEW_ID]``."""
+    root: Path = args.faq_dir or settings.faq_dir or BUNDLED_FAQ_DIR
+    if not root.is_dir():
+        return _error(f"FAQ directory not found: {root}")
+
+    if args.new_id and (root / args.category / f"{args.new_id}.yaml").exists():
+        path = root / args.category / f"{args.new_id}.yaml"
+        return _error(f"{path} exists already; not overwriting it (choose another --id)")
+
+    async def promote(storage: Storage) -> tuple[Draft, Path, int | None]:
+        draft = await make_draft(
+            storage,
+            args.id,
+            today=date.today(),
+            category=args.category,
+            entry_id=args.new_id,
+            taken=_taken_ids(root),
+        )
+        path = root / draft.relative_path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite
+            handle.write(draft.text)
+        try:
+            changed: int | None = await storage.set_status(
+                question_id=draft.group.id, status="added", note=f"draft {draft.relative_path}"
+            )
+        except (StorageError, KeyError):
+            changed = None
+        return draft, path, changed
+
+    try:
+        draft, path, changed = _run(settings, promote)
+    except KeyError:
+        return _error(f"no unanswered question with id {args.id} (see 'unanswered list')")
+    except ValueError as exc:
+        return _error(str(exc))
+    except FileExistsError as exc:
+        return _error(f"{exc.filename} exists already; not overwriting it (choose --id)")
+    except StorageError as exc:
+        return _error(str(exc))
+    group = draft.group
+    print(
+        f"Wrote {path}: draft entry {draft.entry_id!r} with "
+        f"{_plural(draft.variants, 'question variant')} in {', '.join(draft.languages)}."
+    )
+    if changed is None:
+        print(f"Could not mark group #{group.id} as added (database unavailable); do it later.")
+    else:
+        print(
+            f"Marked group #{group.id} ({_plural(changed, 'question')}) as added, so it leaves "
+            "the unanswered list."
+        )
+    print(
+        'Next: write the answers (every `answer: ""`), tidy the questions, add sources, '
+        "then run `welcomebot faq check"
+        + (f" --faq-dir {args.faq_dir}" if args.faq_dir else "")
+        + "`; it fails until every answer is filled in."
+    )
     return 0
 
 

@@ -1,8 +1,10 @@
 """/contact and the "talk to a person" button.
 
-For now both answer with the ``general-human`` FAQ entry (how to reach people). The human
-handoff (ask the user's consent, forward the question to the staff chat, relay a staff reply
-back) replaces :func:`offer_human` in a later issue; every way in already goes through it.
+In a private chat, with a staff chat configured, both start the handoff to a person
+(:mod:`bot.handlers.handoff`: consent, the question to the staff chat, replies relayed).
+Otherwise, and when the user cannot open another handoff today, they answer with the
+``general-human`` FAQ entry (how to reach people). Every way in goes through
+:func:`offer_human`.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from telegram import Message, Update
 
 from bot.context import BotContext
+from bot.handlers import handoff
 from bot.handlers.common import reply_rendered, send_entry, user_language
 from bot.i18n import gettext
 from bot.render import Rendered
@@ -22,7 +25,13 @@ HUMAN_ENTRY = "general-human"
 async def offer_human(
     message: Message, context: BotContext, lang: str, user_id: int | None
 ) -> None:
-    """Tell the user how to reach a person (the handoff of issue 7 goes here)."""
+    """Offer the handoff to a person, else tell the user how to reach people."""
+    if (
+        user_id is not None
+        and handoff.available(context, message.chat)
+        and await handoff.offer(message, context, lang, user_id)
+    ):
+        return
     if context.desk.entry(HUMAN_ENTRY) is not None:
         await send_entry(message, context, HUMAN_ENTRY, lang, user_id)
         return

@@ -1,0 +1,277 @@
+"""Staff tools in Telegram: /unanswered (with resolve / ignore / draft buttons), /stats,
+/reload, /digest, the daily digest and the FAQ watcher.
+
+Staff are everyone in the staff chat (``STAFF_CHAT_ID``) and the users in ``STAFF_USER_IDS``
+in their private chat with the bot. For anyone else the staff commands do not exist: their
+handlers do not match, so such a message reaches the same "unknown command" fallback as any
+made-up command, and the reply (or, in groups, the silence) cannot tell them apart. A staff
+button pressed by anyone else (a forged callback) is answered without a word. The commands
+are advertised in the staff chat only (``setMyCommands`` with a chat scope).
+
+Staff texts are English (see :mod:`bot.staff_render`).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import cast
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    CallbackQuery,
+    Chat,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    Update,
+    User,
+)
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+
+from bot import callback_data as cb
+from bot.config import Settings
+from bot.context import SETTINGS, BotApplication, BotContext
+from bot.digest import post_digest, schedule_digest
+from bot.drafts import make_draft
+from bot.faq_reload import reload_faq, start_watching
+from bot.staff_render import plural, unanswered_message
+from bot.staff_render import stats_message as render_stats
+from faq.markup import escape
+from storage import StorageUnavailable
+
+log = logging.getLogger(__name__)
+
+#: The staff commands, for the staff chat's command menu.
+STAFF_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("unanswered", "Unanswered questions, most frequent first"),
+    ("stats", "Answers and questions, last 7 and 30 days"),
+    ("reload", "Reload the FAQ files"),
+    ("digest", "The daily digest, now"),
+)
+#: Groups read for /unanswered (all of them, in practice).
+MAX_GROUPS = 10_000
+_UNAVAILABLE = "⚠️ The database is not reachable right now; try again in a minute."
+_STATUS_DONE = {
+    "staff_resolve": ("resolved", "✅ Resolved"),
+    "staff_ignore": ("ignored", "🚫 Ignored"),
+}
+
+
+def is_staff(settings: Settings, chat: Chat | None, user: User | None) -> bool:
+    """True in the staff chat, and in a staff user's private chat with the bot."""
+    if chat is None:
+        return False
+    if settings.staff_chat_id is not None and chat.id == settings.staff_chat_id:
+        return True
+    return chat.type == Chat.PRIVATE and user is not None and user.id in settings.staff_ids
+
+
+def staff_filter(settings: Settings) -> filters.BaseFilter | None:
+    """Messages from staff (None when no staff is configured)."""
+    parts: list[filters.BaseFilter] = []
+    if settings.staff_chat_id is not None:
+        parts.append(filters.Chat(chat_id=settings.staff_chat_id))
+    if settings.staff_ids:
+        parts.append(filters.ChatType.PRIVATE & filters.User(user_id=settings.staff_ids))
+    if not parts:
+        return None
+    combined = parts[0]
+    for part in parts[1:]:
+        combined = combined | part
+    return combined
+
+
+# ---------------------------------------------------------------------- commands
+
+
+async def _reply(
+    message: Message, text: str, keyboard: InlineKeyboardMarkup | None = None
+) -> Message:
+    return await message.reply_text(text, reply_markup=keyboard, do_quote=False)
+
+
+async def unanswered(update: Update, context: BotContext) -> None:
+    """/unanswered: the grouped list with a row of buttons per group."""
+    message = update.effective_message
+    if message is None:
+        return
+    try:
+        groups = await context.storage.unanswered_groups(status="new", limit=MAX_GROUPS)
+    except StorageUnavailable:
+        await _reply(message, _UNAVAILABLE)
+        return
+    text, keyboard = unanswered_message(groups)
+    await _reply(message, text, keyboard)
+
+
+async def stats(update: Update, context: BotContext) -> None:
+    """/stats: the last 7 and 30 days."""
+    message = update.effective_message
+    if message is None:
+        return
+    try:
+        week = await context.storage.stats(days=7)
+        month = await context.storage.stats(days=30)
+    except StorageUnavailable:
+        await _reply(message, _UNAVAILABLE)
+        return
+    await _reply(message, render_stats(week, month))
+
+
+async def reload(update: Update, context: BotContext) -> None:
+    """/reload: re-read the FAQ files; on errors keep the old ones and list the problems."""
+    message = update.effective_message
+    if message is None:
+        return
+    result = await reload_faq(cast(BotApplication, context.application))
+    await _reply(message, result.message())
+
+
+async def digest(update: Update, context: BotContext) -> None:
+    """/digest: the daily digest, now, in this chat."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    try:
+        await post_digest(context, chat.id)
+    except StorageUnavailable:
+        await context.bot.send_message(chat.id, _UNAVAILABLE)
+
+
+_COMMANDS = {"unanswered": unanswered, "stats": stats, "reload": reload, "digest": digest}
+
+
+# ---------------------------------------------------------------------- buttons
+
+
+def _is_staff_data(data: object) -> bool:
+    decoded = cb.decode(data) if isinstance(data, str) else None
+    return decoded is not None and decoded.action in cb.STAFF_ACTIONS
+
+
+async def _answer(query: CallbackQuery, text: str | None = None) -> None:
+    try:
+        await query.answer(text)
+    except BadRequest as exc:  # too old to answer: still carry the press out
+        log.info("could not answer a staff button press: %s", exc.message)
+
+
+async def _set_status(
+    query: CallbackQuery, message: Message, context: BotContext, action: str, question_id: int
+) -> None:
+    status, done = _STATUS_DONE[action]
+    who = escape(query.from_user.first_name)
+    try:
+        changed = await context.storage.set_status(question_id=question_id, status=status)
+        note = f"{done} group {question_id} ({plural(changed, 'question')}), by {who}."
+        await _answer(query, f"{done.split(' ', 1)[1]}: group {question_id}")
+    except KeyError:
+        note = f"Group {question_id} no longer exists (purged or forgotten)."
+        await _answer(query, "That group no longer exists")
+    try:
+        groups = await context.storage.unanswered_groups(status="new", limit=MAX_GROUPS)
+    except StorageUnavailable:
+        await _reply(message, _UNAVAILABLE)
+        return
+    text, keyboard = unanswered_message(groups, note=note)
+    try:
+        await query.edit_message_text(text, reply_markup=keyboard)
+    except BadRequest as exc:
+        if "not modified" not in exc.message.lower():
+            raise
+
+
+async def _draft(
+    query: CallbackQuery, message: Message, context: BotContext, question_id: int
+) -> None:
+    try:
+        draft = await make_draft(
+            context.storage, question_id, today=date.today(), tree=context.desk.tree
+        )
+    except KeyError:
+        await _answer(query, "That group no longer exists")
+        return
+    await _answer(query, "Draft sent as a file")
+    caption = (
+        f"📝 Draft FAQ entry for group {question_id} ({plural(draft.variants, 'question variant')}"
+        f" in {escape(', '.join(draft.languages))}). Save it as "
+        f"<code>{escape(str(draft.relative_path))}</code> in the FAQ folder, write the answers "
+        "(faq check rejects it until then), then /reload. Or on the server: "
+        f"<code>welcomebot unanswered promote {question_id} --category "
+        f"{escape(draft.category)}</code>"
+    )
+    await context.bot.send_document(
+        message.chat.id,
+        InputFile(draft.text.encode("utf-8"), filename=draft.relative_path.name),
+        caption=caption,
+    )
+
+
+async def on_staff_button(update: Update, context: BotContext) -> None:
+    """resolve / ignore / draft under an /unanswered message; anyone but staff gets a silent
+    answer and nothing happens."""
+    query = update.callback_query
+    if query is None:
+        return
+    message = query.message if isinstance(query.message, Message) else None
+    data = cb.decode(query.data)
+    chat = query.message.chat if query.message is not None else None
+    if data is None or message is None or not is_staff(context.settings, chat, query.from_user):
+        await _answer(query)
+        return
+    try:
+        if data.action == "staff_draft":
+            await _draft(query, message, context, int(data.arg))
+        else:
+            await _set_status(query, message, context, data.action, int(data.arg))
+    except StorageUnavailable:
+        await _answer(query, "The database is not reachable right now")
+    except TelegramError:
+        await _answer(query)
+        raise
+
+
+# ---------------------------------------------------------------------- wiring
+
+
+def register(application: BotApplication) -> None:
+    """The staff commands (for staff only) and the staff buttons' handler.
+
+    Call before the other handlers are added: the buttons' handler must come before the
+    general one (which would call a staff button "no longer working").
+    """
+    settings: Settings = application.bot_data[SETTINGS]
+    staff = staff_filter(settings)
+    if staff is not None:
+        application.add_handlers(
+            [
+                CommandHandler(name, callback, filters=staff & filters.UpdateType.MESSAGE)
+                for name, callback in _COMMANDS.items()
+            ]
+        )
+    application.add_handler(CallbackQueryHandler(on_staff_button, pattern=_is_staff_data))
+
+
+async def register_staff_commands(application: BotApplication) -> None:
+    """The staff commands in the staff chat's command menu (nowhere else)."""
+    chat_id = application.bot_data[SETTINGS].staff_chat_id
+    if chat_id is None:
+        return
+    try:
+        await application.bot.set_my_commands(
+            [BotCommand(name, text) for name, text in STAFF_COMMANDS],
+            scope=BotCommandScopeChat(chat_id),
+        )
+    except TelegramError as exc:  # e.g. the bot is not in that chat yet
+        log.warning("could not register the staff commands in the staff chat: %s", exc)
+
+
+async def setup(application: BotApplication) -> None:
+    """From ``post_init``: the staff command menu, the daily digest, the FAQ watcher."""
+    await register_staff_commands(application)
+    schedule_digest(application)
+    if application.bot_data[SETTINGS].watch_faq:
+        start_watching(application)
