@@ -164,6 +164,33 @@ async def test_handoffs(storage: Storage) -> None:
     await storage.close_handoff(handoff_id=99999)  # unknown: nothing happens
 
 
+async def test_handoff_by_id_and_open_handoff_of_a_user(storage: Storage) -> None:
+    since = datetime.now(UTC) - timedelta(days=1)
+    first = await storage.open_handoff(
+        user_chat_id=555, user_id=555, language="de", staff_chat_id=-100, staff_message_id=20
+    )
+    other = await storage.open_handoff(
+        user_chat_id=777, user_id=777, language="zh", staff_chat_id=-100, staff_message_id=21
+    )
+    link = await storage.handoff(handoff_id=first)
+    assert link is not None
+    assert (link.user_chat_id, link.staff_chat_id, link.staff_message_id) == (555, -100, 20)
+    assert await storage.handoff(handoff_id=99999) is None
+
+    found = await storage.open_handoff_for_user(user_id=555, since=since)
+    assert found is not None
+    assert found.id == first
+    assert (await storage.open_handoff_for_user(user_id=777, since=since)).id == other  # type: ignore[union-attr]
+    assert await storage.open_handoff_for_user(user_id=556, since=since) is None
+    # too old for the window, or closed: not open any more
+    assert await storage.open_handoff_for_user(user_id=555, since=datetime.now(UTC)) is None
+    await storage.close_handoff(handoff_id=first)
+    assert await storage.open_handoff_for_user(user_id=555, since=since) is None
+    # /forget takes the link to the chat with it
+    await storage.forget_user(user_id=777)
+    assert await storage.handoff(handoff_id=other) is None
+
+
 async def test_user_key_is_the_stored_hash(storage: Storage, database_url: str) -> None:
     await storage.set_language(user_id=123, language="fr")
     rows = await query(database_url, "SELECT user_hash FROM user_preferences")

@@ -12,6 +12,13 @@ POSTed to the webhook instead, with the secret token header.
 The test acts as Telegram users through :meth:`BotApiServer.send_text`,
 :meth:`BotApiServer.press`, :meth:`BotApiServer.inline_query` ..., and waits for the bot
 with :meth:`BotApiServer.wait_for`. Pure standard library (threads), no event loop.
+
+Faults (over HTTP only): :meth:`BotApiServer.inject` queues :class:`Fault` s for the next
+calls of a method, :meth:`BotApiServer.inject_randomly` adds them at a rate: flood control
+(429 with ``parameters.retry_after``, request not carried out), server errors (5xx, not
+carried out), slow responses (carried out after a delay), and dropped connections, either
+before the request is carried out (``drop``) or after (``drop_after``: the method ran, the
+answer never reaches the bot). Refused attempts are recorded as calls with ``injected`` set.
 """
 
 from __future__ import annotations
@@ -19,18 +26,20 @@ from __future__ import annotations
 import html
 import itertools
 import json
+import random
 import re
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Literal
 
 JSON = dict[str, Any]
 
@@ -106,6 +115,7 @@ INLINE_RESULT_TYPES = {
     "sticker",
 }
 MAX_TEXT = 4096
+MAX_CAPTION = 1024
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are "
     "exactly the same as a current content and reply markup of the message"
@@ -360,6 +370,70 @@ class Call:
     result: Any = None
     error: str | None = None
     at: float = field(default_factory=time.monotonic)
+    injected: bool = False  # refused by an injected fault (the method did not run)
+
+
+FaultKind = Literal["retry_after", "error", "slow", "drop", "drop_after"]
+
+
+@dataclass(frozen=True)
+class Fault:
+    """Something going wrong with one request (see the module docstring)."""
+
+    kind: FaultKind
+    retry_after: int = 1
+    status: int = 500
+    delay: float = 0.0
+
+    @classmethod
+    def flood(cls, retry_after: int = 1) -> Fault:
+        """429 Too Many Requests with ``parameters.retry_after``; the method does not run."""
+        return cls("retry_after", retry_after=retry_after)
+
+    @classmethod
+    def error(cls, status: int = 500) -> Fault:
+        """A server error; the method does not run."""
+        return cls("error", status=status)
+
+    @classmethod
+    def slow(cls, delay: float) -> Fault:
+        """Wait ``delay`` seconds, then run the method and answer."""
+        return cls("slow", delay=delay)
+
+    @classmethod
+    def drop(cls) -> Fault:
+        """Close the connection without running the method or answering."""
+        return cls("drop")
+
+    @classmethod
+    def drop_after(cls) -> Fault:
+        """Run the method, then close the connection without answering."""
+        return cls("drop_after")
+
+    def response(self) -> tuple[int, JSON]:
+        """The HTTP status and body of a refusing fault."""
+        if self.kind == "retry_after":
+            return 429, {
+                "ok": False,
+                "error_code": 429,
+                "description": f"Too Many Requests: retry after {self.retry_after}",
+                "parameters": {"retry_after": self.retry_after},
+            }
+        phrase = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
+        return self.status, {
+            "ok": False,
+            "error_code": self.status,
+            "description": phrase.get(self.status, "Server Error"),
+        }
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file the bot uploaded (multipart/form-data)."""
+
+    filename: str
+    content: bytes
+    mime_type: str = "application/octet-stream"
 
 
 @dataclass
@@ -402,6 +476,17 @@ class BotApiServer:
         self.inline_queries: dict[str, _Query] = {}
         self.webhook: JSON | None = None
         self.webhook_error: str | None = None
+        #: files the bot uploaded, by file_id
+        self.files: dict[str, Upload] = {}
+        #: faults queued per method (canonical name), taken one per call
+        self.fault_queue: dict[str, deque[Fault]] = {}
+        #: per method: (probability, faults to choose from)
+        self.fault_rates: dict[str, tuple[float, tuple[Fault, ...]]] = {}
+        #: (method, fault kind) for every fault served, in order
+        self.faults_served: list[tuple[str, FaultKind]] = []
+        #: called (outside the lock, in the request's thread) with every successful call
+        self.listeners: list[Callable[[Call], None]] = []
+        self._rng = random.Random(0)
         self._update_ids = itertools.count(1)
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._query_ids = itertools.count(1000)
@@ -620,9 +705,57 @@ class BotApiServer:
             ]
 
     def errors(self) -> list[Call]:
-        """Calls the server refused."""
+        """Calls the server refused (injected faults aside)."""
         with self.cond:
-            return [c for c in self.calls if not c.ok]
+            return [c for c in self.calls if not c.ok and not c.injected]
+
+    # ------------------------------------------------------------------ faults
+    def inject(self, method: str, *faults: Fault) -> None:
+        """The next calls of ``method`` meet ``faults``, one each, in order."""
+        with self.cond:
+            self.fault_queue.setdefault(_canonical(method), deque()).extend(faults)
+
+    def inject_randomly(
+        self, method: str, rate: float, *faults: Fault, seed: int | None = None
+    ) -> None:
+        """Each call of ``method`` meets one of ``faults`` with probability ``rate``."""
+        with self.cond:
+            if seed is not None:
+                self._rng.seed(seed)
+            if rate <= 0 or not faults:
+                self.fault_rates.pop(_canonical(method), None)
+            else:
+                self.fault_rates[_canonical(method)] = (rate, faults)
+
+    def clear_faults(self) -> None:
+        """No more faults."""
+        with self.cond:
+            self.fault_queue.clear()
+            self.fault_rates.clear()
+
+    def take_fault(self, method: str) -> Fault | None:
+        """The fault the next call of ``method`` meets, if any (recorded as served)."""
+        method = _canonical(method)
+        with self.cond:
+            queued = self.fault_queue.get(method)
+            fault = queued.popleft() if queued else None
+            if fault is None and method in self.fault_rates:
+                rate, choices = self.fault_rates[method]
+                if self._rng.random() < rate:
+                    fault = self._rng.choice(choices)
+            if fault is not None:
+                self.faults_served.append((method, fault.kind))
+            return fault
+
+    def refuse(self, method: str, params: JSON, fault: Fault) -> None:
+        """Record an attempt that an injected fault refused."""
+        with self.cond:
+            self.calls.append(
+                Call(
+                    _canonical(method), params, False, error=f"injected {fault.kind}", injected=True
+                )
+            )
+            self.cond.notify_all()
 
     def message(self, chat_id: int, message_id: int) -> JSON:
         """A message as it is now."""
@@ -642,9 +775,12 @@ class BotApiServer:
                 self.calls.append(Call(method, params, False, error=exc.description))
                 self.cond.notify_all()
             raise
+        call = Call(_canonical(method), params, True, result)
         with self.cond:
-            self.calls.append(Call(_canonical(method), params, True, result))
+            self.calls.append(call)
             self.cond.notify_all()
+        for listener in list(self.listeners):
+            listener(call)
         return result
 
     # ------------------------------------------------------------------ methods
@@ -835,6 +971,50 @@ class BotApiServer:
                 message["message_thread_id"] = thread
             if entities:
                 message["entities"] = entities
+            if markup is not None and "inline_keyboard" in markup:
+                message["reply_markup"] = markup
+            message["message_id"] = self._new_message_id(chat["id"])
+            self.messages[(chat["id"], message["message_id"])] = message
+            return message
+
+    def api_senddocument(self, p: Params) -> JSON:
+        """A file: uploaded (multipart) or a known ``file_id``; HTML caption up to 1,024."""
+        with self.cond:
+            chat = self._chat(p)
+            document = p.raw("document")
+            if isinstance(document, Upload):
+                file_id = f"doc{len(self.files) + 1}"
+                self.files[file_id] = document
+            elif isinstance(document, str) and document in self.files:
+                file_id = document
+            elif document in (None, ""):
+                raise ApiError("there is no document in the request")
+            else:
+                raise ApiError("wrong remote file identifier specified: can't unserialize it")
+            upload = self.files[file_id]
+            if not upload.content:
+                raise ApiError("file must be non-empty")
+            message: JSON = {
+                "message_id": 0,
+                "date": int(time.time()),
+                "chat": chat,
+                "from": dict(self.bot_user),
+                "document": {
+                    "file_id": file_id,
+                    "file_unique_id": f"u{file_id}",
+                    "file_name": upload.filename,
+                    "mime_type": upload.mime_type,
+                    "file_size": len(upload.content),
+                },
+            }
+            if "caption" in p:
+                caption, entities = self._text(p, "caption", "parse_mode", "caption_entities")
+                if utf16_len(caption) > MAX_CAPTION:
+                    raise ApiError("message caption is too long")
+                message["caption"] = caption
+                if entities:
+                    message["caption_entities"] = entities
+            markup = self._reply_markup(p)
             if markup is not None and "inline_keyboard" in markup:
                 message["reply_markup"] = markup
             message["message_id"] = self._new_message_id(chat["id"])
@@ -1077,6 +1257,7 @@ def _canonical(method: str) -> str:
             "api_deleteWebhook",
             "api_getWebhookInfo",
             "api_sendMessage",
+            "api_sendDocument",
             "api_editMessageText",
             "api_editMessageReplyMarkup",
             "api_answerCallbackQuery",
@@ -1132,12 +1313,38 @@ class _Handler(BaseHTTPRequestHandler):
             message = BytesParser(policy=HTTP).parsebytes(head + body)
             for part in message.iter_parts():
                 name = part.get_param("name", header="content-disposition")
+                payload = part.get_payload(decode=True) or b""
                 if name and not part.get_filename():
-                    payload = part.get_payload(decode=True) or b""
                     params[str(name)] = payload.decode("utf-8")
+                elif name:  # an uploaded file
+                    params[str(name)] = Upload(
+                        str(part.get_filename()), payload, part.get_content_type()
+                    )
         else:
             raise ApiError("unsupported Content-Type")
         return params
+
+    def _drop(self) -> None:
+        """Close the connection without an answer (the client sees it closed)."""
+        self.close_connection = True
+
+    def _call(self, method: str) -> tuple[int, JSON] | None:
+        """Run ``method`` unless an injected fault refuses it; None: drop the connection."""
+        params = self._params()
+        fault = self.api.take_fault(method)
+        if fault is not None and fault.kind in ("retry_after", "error", "drop"):
+            self.api.refuse(method, params, fault)
+            if fault.kind == "drop":
+                self._drop()
+                return None
+            return fault.response()
+        if fault is not None and fault.kind == "slow":
+            time.sleep(fault.delay)
+        result = self.api.handle(method, params)
+        if fault is not None and fault.kind == "drop_after":
+            self._drop()
+            return None
+        return 200, {"ok": True, "result": result}
 
     def _serve(self) -> None:
         match = re.fullmatch(r"/bot([^/]+)/([A-Za-z]+)", urllib.parse.urlsplit(self.path).path)
@@ -1151,8 +1358,10 @@ class _Handler(BaseHTTPRequestHandler):
                     {"ok": False, "error_code": 401, "description": "Unauthorized"},
                 )
             else:
-                result = self.api.handle(match.group(2), self._params())
-                status, payload = 200, {"ok": True, "result": result}
+                answer = self._call(match.group(2))
+                if answer is None:  # the connection is dropped: no answer at all
+                    return
+                status, payload = answer
         except ApiError as exc:
             status, payload = (
                 exc.code,

@@ -22,6 +22,7 @@ import pytest
 from botapi_server import BotApiServer, Call, parse_html
 
 from bot import callback_data as cb
+from bot import i18n
 from bot.desk import Desk
 from storage import Storage
 
@@ -238,7 +239,10 @@ async def test_question_answer_and_thumbs_down_is_stored(
         lambda c: c.method == "answerCallbackQuery" and c.params["callback_query_id"] == query_id,
         since=mark,
     )
-    assert "already" in again.params["text"]
+    # the notification is in the user's language (Telegram says nl)
+    assert again.params["text"] == i18n.gettext(
+        "nl", "You already gave feedback on this answer. Thank you!"
+    )
     assert await db.feedback_summary(since=since) == [("housing-scams", 0, 1)]
 
 

@@ -12,6 +12,7 @@ from botapi_server import BotApiServer, parse_html
 from tg_support import RETENTION_DAYS, Driver, buttons, data_of, sent
 
 from bot import callback_data as cb
+from bot import i18n
 from bot.context import BotApplication
 from bot.desk import Desk, Reply
 from bot.i18n import language_name
@@ -250,7 +251,13 @@ async def test_forget_deletes_after_confirmation(
     [question] = sent(await driver.text(user, "/forget"))
     calls = await driver.press(question, "forget:yes", user)
     [edit] = [c for c in calls if c.method == "editMessageText"]
-    assert "deleted 1 record" in edit.result["text"]
+    done = i18n.ngettext(  # in the language chosen before the deletion
+        "nl",
+        "Done. I deleted {count} record about you.",
+        "Done. I deleted {count} records about you.",
+        1,
+    )
+    assert edit.result["text"] == done.format(count=1)
     assert await storage.get_language(user_id=user["id"]) is None
 
 

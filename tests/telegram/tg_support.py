@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from botapi_server import ApiError, BotApiServer, Call
+from botapi_server import ApiError, BotApiServer, Call, Upload
 from telegram import Update
 from telegram.request import BaseRequest, RequestData
 
@@ -44,7 +44,11 @@ class InProcessRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         """Run the Bot API method named at the end of ``url``."""
         assert f"/bot{TOKEN}/" in url, url
-        params = dict(request_data.json_parameters) if request_data else {}
+        params: dict[str, Any] = dict(request_data.json_parameters) if request_data else {}
+        if request_data is not None:  # uploads (sendDocument), as multipart/form-data has them
+            for name, (filename, content, mime_type) in request_data.multipart_data.items():
+                data = content if isinstance(content, bytes) else content.read()
+                params[name] = Upload(filename or name, data, mime_type or "")
         try:
             result = self.server.handle(url.rsplit("/", 1)[-1], params)
         except ApiError as exc:

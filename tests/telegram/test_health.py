@@ -1,0 +1,139 @@
+"""``welcomebot health``: the heartbeat the running bot writes, and the check that reads it."""
+
+from __future__ import annotations
+
+import asyncio
+import http.server
+import json
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from botapi_server import BotApiServer
+from tg_support import HASH_SECRET, TOKEN
+
+from bot import health
+from bot.app import build_application
+from bot.cli import main
+from bot.config import Settings
+from bot.desk import Desk
+from bot.run import serve
+from storage import Storage
+
+
+def _write(
+    settings: Settings, *, age: float, mode: str = "polling", port: int | None = None
+) -> None:
+    health.write_heartbeat(
+        health.heartbeat_path(settings),
+        health.Heartbeat(time.time() - age, os.getpid(), mode, "127.0.0.1", port),
+    )
+
+
+def test_fresh_heartbeat_is_healthy(settings: Settings) -> None:
+    _write(settings, age=5)
+    healthy, message = health.check(settings)
+    assert healthy, message
+    assert "polling" in message
+
+
+def test_stale_missing_or_broken_heartbeat_is_not(settings: Settings) -> None:
+    assert health.check(settings)[0] is False  # missing
+    _write(settings, age=health.MAX_AGE + 1)
+    healthy, message = health.check(settings)
+    assert not healthy
+    assert "old" in message
+    health.heartbeat_path(settings).write_text("{not json", encoding="utf-8")
+    assert health.check(settings)[0] is False
+    health.heartbeat_path(settings).write_text("[1, 2]", encoding="utf-8")
+    assert health.check(settings)[0] is False
+
+
+class _Healthz(http.server.BaseHTTPRequestHandler):
+    status = 200
+
+    def do_GET(self) -> None:
+        self.send_response(self.status if self.path == "/healthz" else 404)
+        self.end_headers()
+        self.wfile.write(b"ok\n")
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def healthz() -> Iterator[http.server.HTTPServer]:
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Healthz)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+    _Healthz.status = 200
+
+
+def test_webhook_mode_also_asks_healthz(
+    settings: Settings, healthz: http.server.HTTPServer
+) -> None:
+    port = int(healthz.server_address[1])
+    _write(settings, age=1, mode="webhook", port=port)
+    assert health.check(settings)[0] is True
+    _Healthz.status = 503
+    healthy, message = health.check(settings)
+    assert not healthy
+    assert "503" in message
+    healthz.shutdown()
+    healthz.server_close()
+    assert health.check(settings)[0] is False
+
+
+def test_webhook_flag_checks_healthz_on_webhook_port(settings: Settings) -> None:
+    _write(settings, age=1)  # a polling heartbeat, but --webhook asked for /healthz
+    with_port = settings.model_copy(update={"webhook_port": 9, "webhook_listen": "127.0.0.1"})
+    assert health.check(with_port)[0] is True
+    assert health.check(with_port, webhook=True)[0] is False
+
+
+def test_cli_exit_codes(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATA_DIR", str(settings.data_dir))
+    monkeypatch.chdir(settings.data_dir.parent)
+    assert main(["health"]) == 1
+    assert "no heartbeat" in capsys.readouterr().err
+    _write(settings, age=10)
+    assert main(["health"]) == 0
+    assert capsys.readouterr().out.startswith("ok:")
+    assert main(["health", "--max-age", "5"]) == 1
+
+
+async def test_the_running_bot_beats_and_stops_beating(tmp_path: Path, desk: Desk) -> None:
+    api = BotApiServer(TOKEN).start()
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        telegram_bot_token=TOKEN,
+        telegram_api_base_url=api.base_url,
+        hash_secret=HASH_SECRET,
+        data_dir=tmp_path / "data",
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
+    )
+    storage = await Storage.open(settings.effective_database_url, hash_secret=HASH_SECRET)
+    app = build_application(settings, desk=desk, storage=storage)
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(app, settings, webhook=False, stop=stop))
+    path = health.heartbeat_path(settings)
+    try:
+        async with asyncio.timeout(30):
+            while not (path.exists() and json.loads(path.read_text())["mode"] == "polling"):  # noqa: ASYNC110
+                await asyncio.sleep(0.05)
+        assert health.check(settings) == (True, health.check(settings)[1])
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 60)
+        await storage.close()
+        api.stop()
+    assert not path.exists()
+    assert health.check(settings)[0] is False
