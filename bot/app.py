@@ -16,13 +16,15 @@ from typing import Any, cast
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
+from bot import health
 from bot.config import Settings, SettingsError
 from bot.context import DESK, SETTINGS, STORAGE, BotApplication, BotContext
+from bot.delivery import BotApiRequest, ResilientRateLimiter
 from bot.desk import Desk
-from bot.handlers import register, register_fallbacks
+from bot.handlers import register, register_fallbacks, staff
 from bot.handlers.commands import COMMANDS
 from bot.i18n import gettext
 from faq.loader import load_tree
@@ -36,7 +38,9 @@ _OWNS_STORAGE = "owns_storage"
 #: How many updates are handled at the same time (the rate limiter queues the sending).
 CONCURRENT_UPDATES = 16
 #: How often a request refused with "retry after" (flood control) is sent again.
-RATE_LIMIT_RETRIES = 2
+RATE_LIMIT_RETRIES = 5
+#: Connections to the Bot API for sending (PTB's default); getUpdates has one of its own.
+CONNECTION_POOL_SIZE = 256
 #: How often expired questions and feedback are purged.
 PURGE_INTERVAL = dt.timedelta(hours=6)
 
@@ -81,16 +85,23 @@ async def _post_init(application: BotApplication) -> None:
             settings.effective_database_url,
             hash_secret=settings.local_hash_secret(),
             retention_days=settings.retention_days,
+            # records the database could not take yet survive a restart of the container
+            spool_dir=settings.data_dir,
         )
         data[_OWNS_STORAGE] = True
     await register_commands(application)
+    await staff.setup(application)  # staff command menu, daily digest, FAQ watcher
     if application.job_queue is not None:
         application.job_queue.run_repeating(_purge, interval=PURGE_INTERVAL, first=60, name="purge")
+        application.job_queue.run_repeating(
+            health.beat, interval=health.HEARTBEAT_INTERVAL, first=0, name="heartbeat"
+        )
     register_fallbacks(application)
 
 
 async def _post_shutdown(application: BotApplication) -> None:
     data = application.bot_data
+    health.remove_heartbeat(data[SETTINGS])
     if data.pop(_OWNS_STORAGE, False):
         storage: Storage = data.pop(STORAGE)
         await storage.close()
@@ -108,7 +119,8 @@ def build_application(
     ``desk`` and ``storage`` default to the FAQ tree from the settings and the database at
     ``DATABASE_URL``, loaded and opened in ``post_init``; when given, the caller owns them.
     ``request`` replaces the HTTP transport (tests). Raises :class:`SettingsError` without a
-    token.
+    token. Requests go through :mod:`bot.delivery`'s retry policy and Telegram's rate limit
+    (``TELEGRAM_MAX_RATE`` messages a second).
     """
     if settings.telegram_bot_token is None:
         raise SettingsError("TELEGRAM_BOT_TOKEN is not set (the token @BotFather gave you)")
@@ -127,13 +139,21 @@ def build_application(
                 allow_sending_without_reply=True,
             )
         )
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(
+            ResilientRateLimiter(
+                overall_max_rate=settings.telegram_max_rate, max_retries=RATE_LIMIT_RETRIES
+            )
+        )
         .context_types(context_types)
         .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
-    if request is not None:
+    if request is None:
+        builder = builder.request(
+            BotApiRequest(connection_pool_size=CONNECTION_POOL_SIZE)
+        ).get_updates_request(BotApiRequest(connection_pool_size=1))
+    else:
         builder = builder.request(request).get_updates_request(request)
     # the builder's inferred type knows nothing of BotContext on the job queue
     application = cast(BotApplication, builder.build())

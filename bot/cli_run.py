@@ -1,10 +1,12 @@
-"""The ``welcomebot run`` subcommand (added to the command line by :mod:`bot.cli`)."""
+"""The ``welcomebot run`` and ``welcomebot health`` subcommands (added to the command line by
+:mod:`bot.cli`)."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
+from bot import health
 from bot.config import Settings
 from bot.run import run
 
@@ -14,11 +16,13 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     faq_dir = getattr(args, "faq_dir", None)
     if faq_dir:
         settings = settings.model_copy(update={"faq_dir": faq_dir})
+    if getattr(args, "watch_faq", False):
+        settings = settings.model_copy(update={"watch_faq": True})
     return run(settings, webhook=bool(args.webhook))
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``run [--webhook] [--faq-dir DIR]``."""
+    """Add ``run [--webhook] [--faq-dir DIR]`` and ``health [--webhook] [--max-age S]``."""
     parser = subparsers.add_parser(
         "run",
         help="run the Telegram bot (long polling; --webhook for webhook mode)",
@@ -37,4 +41,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="DIR",
         help="FAQ tree to answer from (default: FAQ_DIR or the bundled one)",
     )
+    parser.add_argument(
+        "--watch-faq",
+        action="store_true",
+        help="reload the FAQ when its files change (checked every few seconds; a broken "
+        "change keeps the previous FAQ and is reported to the staff chat); also WATCH_FAQ=1",
+    )
     parser.set_defaults(func=cmd_run)
+    health.register(subparsers)

@@ -39,8 +39,12 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
-    digest_time: time | None = None
+    digest_time: time | None = None  # Europe/Amsterdam; 09:00 when unset
+    handoffs_per_day: int = Field(default=3, ge=1)
+    watch_faq: bool = False
     user_messages_per_minute: int = Field(default=20, ge=1)
+    # messages a second the bot sends over all chats (Telegram's limit); 0: no throttle
+    telegram_max_rate: float = Field(default=30.0, ge=0)
     log_level: str = "INFO"
 
     @field_validator("telegram_api_base_url")

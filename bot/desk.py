@@ -63,6 +63,18 @@ class Reply:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class _Index:
+    """A tree with everything built from it; replaced as a whole on reload (one reference,
+    so a reply running in a worker thread never mixes two trees)."""
+
+    tree: FaqTree
+    matcher: Matcher
+    safety: SafetyCheck
+    smalltalk: SmalltalkMatcher
+    languages: LanguageDetector
+
+
 class Desk:
     """Answers questions from one FAQ tree. Cheap to call; build once, share everywhere."""
 
@@ -73,38 +85,65 @@ class Desk:
     def load(self, tree: FaqTree) -> None:
         """Switch to another (already validated) tree, e.g. after a reload."""
         matcher = Matcher(tree)
-        safety = SafetyCheck(tree.safety)
-        smalltalk = SmalltalkMatcher(tree.smalltalk)
-        languages = LanguageDetector.for_vocabulary(matcher.words_by_language)
-        # assigned together at the end so a concurrent reply never sees half a reload
-        self.tree, self.matcher, self.safety, self.smalltalk = tree, matcher, safety, smalltalk
-        self._languages = languages
+        self._index = _Index(
+            tree,
+            matcher,
+            SafetyCheck(tree.safety),
+            SmalltalkMatcher(tree.smalltalk),
+            LanguageDetector.for_vocabulary(matcher.words_by_language),
+        )
+
+    def adopt(self, other: Desk) -> None:
+        """Serve ``other``'s tree from now on, with the indexes ``other`` built (a reload
+        builds them in a worker thread)."""
+        self._index = other._index
+
+    @property
+    def tree(self) -> FaqTree:
+        """The FAQ tree answered from."""
+        return self._index.tree
+
+    @property
+    def matcher(self) -> Matcher:
+        """The matcher on :attr:`tree`."""
+        return self._index.matcher
+
+    @property
+    def safety(self) -> SafetyCheck:
+        """The crisis check of :attr:`tree`."""
+        return self._index.safety
+
+    @property
+    def smalltalk(self) -> SmalltalkMatcher:
+        """The smalltalk of :attr:`tree`."""
+        return self._index.smalltalk
 
     # ------------------------------------------------------------------ free text
     def reply(self, text: str, *, preferred_language: str | None = None) -> Reply:
         """Answer ``text``; ``preferred_language`` is the user's choice or Telegram's language."""
+        ix = self._index  # one tree and its indexes for the whole reply, even during a reload
         question = text[:MAX_QUESTION_CHARS]
         preferred = preferred_language if preferred_language in LANGUAGES else None
-        matches = self.matcher.match(question)
+        matches = ix.matcher.match(question)
         candidates = tuple(Candidate(m.entry, m.score) for m in matches[:3])
         top = candidates[0].score if candidates else 0.0
 
-        if self.safety.is_crisis(question):
-            lang = self._languages.detect(
+        if ix.safety.is_crisis(question):
+            lang = ix.languages.detect(
                 question,
                 hint=matches[0].language if matches else None,
                 fallback=preferred or FALLBACK_LANGUAGE,
             )
             reply = self._entry_reply(
-                question, "safety", self.tree.safety.entry, lang, candidates, top
+                ix, question, "safety", ix.tree.safety.entry, lang, candidates, top
             )
             return reply
 
         hint = matches[0].language if matches else None
-        small = self.smalltalk.match(question)
+        small = ix.smalltalk.match(question)
         decision = decide(matches, self.thresholds)
         if small is not None and (decision.kind != "answer" or small.coverage >= 0.99):
-            lang = self._languages.detect(
+            lang = ix.languages.detect(
                 question,
                 hint=small.language,
                 hint_weight=STRONG_HINT_BONUS,
@@ -120,11 +159,11 @@ class Desk:
                 score=top,
             )
 
-        lang = self._languages.detect(question, hint=hint, fallback=preferred or FALLBACK_LANGUAGE)
+        lang = ix.languages.detect(question, hint=hint, fallback=preferred or FALLBACK_LANGUAGE)
         if decision.kind == "answer" and decision.entry:
-            return self._entry_reply(question, "answer", decision.entry, lang, candidates, top)
+            return self._entry_reply(ix, question, "answer", decision.entry, lang, candidates, top)
         if decision.kind == "clarify":
-            return self._clarify(question, decision, lang, candidates, top)
+            return self._clarify(ix, question, decision, lang, candidates, top)
         return Reply(
             question=question,
             kind="unanswered",
@@ -144,7 +183,7 @@ class Desk:
     def entry_reply(self, entry_id: str, language: str) -> Reply:
         """The answer to one entry, as shown after a button press (topic menu, suggestion)."""
         lang = language if language in LANGUAGES else FALLBACK_LANGUAGE
-        return self._entry_reply("", "answer", entry_id, lang, (), 100.0)
+        return self._entry_reply(self._index, "", "answer", entry_id, lang, (), 100.0)
 
     def entry(self, entry_id: str) -> Entry | None:
         """The entry with this id, if it exists in the current tree."""
@@ -152,19 +191,21 @@ class Desk:
 
     def search(self, text: str, *, language: str, limit: int = 5) -> list[Reply]:
         """Best entries for ``text`` as answers (inline mode); safety first when it triggers."""
+        ix = self._index
         lang = language if language in LANGUAGES else FALLBACK_LANGUAGE
-        if self.safety.is_crisis(text):
-            return [self._entry_reply(text, "safety", self.tree.safety.entry, lang, (), 100.0)]
+        if ix.safety.is_crisis(text):
+            return [self._entry_reply(ix, text, "safety", ix.tree.safety.entry, lang, (), 100.0)]
         floor = self.thresholds.clarify
         return [
-            self._entry_reply(text, "answer", m.entry, lang, (), m.score)
-            for m in self.matcher.match(text)[:limit]
+            self._entry_reply(ix, text, "answer", m.entry, lang, (), m.score)
+            for m in ix.matcher.match(text)[:limit]
             if m.score >= floor
         ]
 
     # ------------------------------------------------------------------ helpers
     def _entry_reply(
         self,
+        ix: _Index,
         question: str,
         kind: Kind,
         entry_id: str,
@@ -172,7 +213,7 @@ class Desk:
         candidates: tuple[Candidate, ...],
         score: float,
     ) -> Reply:
-        entry = self.tree.entries[entry_id]
+        entry = ix.tree.entries[entry_id]
         translation, actual = entry.translation(lang)
         text = translation.answer
         if actual != lang:
@@ -193,11 +234,12 @@ class Desk:
             candidates=candidates,
             score=score,
             fallback=actual != lang,
-            related=tuple(r for r in entry.related if r in self.tree.entries),
+            related=tuple(r for r in entry.related if r in ix.tree.entries),
         )
 
     def _clarify(
         self,
+        ix: _Index,
         question: str,
         decision: Decision,
         lang: str,
@@ -208,7 +250,7 @@ class Desk:
             escape(i18n.gettext(lang, "I'm not sure I understood. Did you mean one of these?"))
         ]
         for i, entry_id in enumerate(decision.suggestions, 1):
-            lines.append(f"{i}. {escape(self.tree.entries[entry_id].title(lang))}")
+            lines.append(f"{i}. {escape(ix.tree.entries[entry_id].title(lang))}")
         return Reply(
             question=question,
             kind="clarify",

@@ -30,6 +30,7 @@ from tornado.httpserver import HTTPServer
 from bot.app import build_application
 from bot.config import Settings, SettingsError
 from bot.context import BotApplication
+from bot.health import RECEIVING, beat
 from faq.loader import FaqLoadError
 
 log = logging.getLogger(__name__)
@@ -262,6 +263,11 @@ async def serve(
             try:
                 receiver = _webhook(application, settings) if webhook else _polling(application)
                 async with receiver:
+                    # the heartbeat says how updates arrive (``welcomebot health`` probes
+                    # /healthz in webhook mode)
+                    application.bot_data[RECEIVING] = "webhook" if webhook else "polling"
+                    if application.job_queue is not None:
+                        application.job_queue.run_once(beat, 0, name="heartbeat-now")
                     await stop.wait()
             finally:
                 await application.stop()

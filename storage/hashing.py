@@ -32,3 +32,8 @@ class Hasher:
     def message(self, message_key: str) -> str:
         """The hash of an answer message's key, e.g. ``"<chat id>:<message id>"``."""
         return self._hash("message", message_key)
+
+    def event(self, event_key: str) -> str:
+        """The hash of something that happened once, e.g. ``"question:<chat>:<message>"``
+        (an idempotency key that reveals no id)."""
+        return self._hash("event", event_key)

@@ -110,7 +110,9 @@ def _feedback_row(record: FeedbackRecord) -> dict[str, Any]:
 
 async def _increment(session: AsyncSession, records: Sequence[CounterRecord]) -> None:
     # The key rows and the increments commit together: a key that is already present
-    # means its increment is already in the counter.
+    # means its increment is already in the counter. A key twice in one batch (an event
+    # handled twice) counts once.
+    records = list({r.key: r for r in records}.values())
     fresh: set[str] = set()
     for chunk in _chunks(records):
         result = await session.execute(
@@ -337,6 +339,28 @@ async def find_handoff(
         select(Handoff).where(
             Handoff.staff_chat_id == staff_chat_id, Handoff.staff_message_id == staff_message_id
         )
+    )
+    return result.scalar_one_or_none()
+
+
+async def get_handoff(session: AsyncSession, *, handoff_id: int) -> Handoff | None:
+    """The handoff with this id."""
+    return await session.get(Handoff, handoff_id)
+
+
+async def find_open_handoff(
+    session: AsyncSession, *, user_hash: str, since: datetime
+) -> Handoff | None:
+    """The user's most recent handoff opened since ``since`` that is not closed yet."""
+    result = await session.execute(
+        select(Handoff)
+        .where(
+            Handoff.user_hash == user_hash,
+            Handoff.opened_at >= since,
+            Handoff.closed_at.is_(None),
+        )
+        .order_by(Handoff.opened_at.desc(), Handoff.id.desc())
+        .limit(1)
     )
     return result.scalar_one_or_none()
 

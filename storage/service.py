@@ -16,6 +16,7 @@ import contextlib
 import hashlib
 import logging
 import math
+import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ from storage.errors import StorageError, StorageUnavailable, describe, is_unavai
 from storage.grouping import Cluster, group_rows
 from storage.hashing import Hasher
 from storage.migrate import upgrade_engine
-from storage.models import STATUSES, UnansweredQuestion, utcnow
+from storage.models import STATUSES, Handoff, UnansweredQuestion, utcnow
 from storage.outbox import Outbox
 from storage.records import (
     MAX_TEXT,
@@ -130,6 +131,8 @@ class HandoffLink:
     language: str
     opened_at: datetime
     closed_at: datetime | None
+    staff_chat_id: int
+    staff_message_id: int
 
 
 # ---------------------------------------------------------------------- errors
@@ -259,6 +262,13 @@ class Storage:
         """The HMAC-SHA256 hex of a Telegram user id, as stored in the database."""
         return self._hasher.user(user_id)
 
+    def event_key(self, *parts: object) -> str:
+        """An idempotency key for one event, e.g. ``event_key("question", chat, message)``:
+        the same parts always give the same key (keyed with the hash secret, so it reveals
+        no id)."""
+        digest = self._hasher.event(":".join(str(p) for p in parts))
+        return str(uuid.UUID(hex=digest[:32]))
+
     # ------------------------------------------------------------------ sessions
     @contextlib.asynccontextmanager
     async def _writing(self, wait: float | None = None) -> AsyncIterator[AsyncSession]:
@@ -325,15 +335,18 @@ class Storage:
         language: str,
         candidates: Sequence[tuple[str, float]],
         reason: str = "unanswered",
+        key: str | None = None,
     ) -> None:
         """Keep a question the bot could not answer (or a "none of these"); never raises
-        because of the database. ``user_id`` is None for the command line.
+        because of the database. ``user_id`` is None for the command line. ``key`` (from
+        :meth:`event_key`) keeps a question that is handled twice (a redelivered update)
+        once; by default every call is a new record.
         """
         if reason not in REASONS:
             raise ValueError(f"unknown reason {reason!r}; expected one of {REASONS}")
         self._outbox.put(
             UnansweredRecord(
-                key=new_key(),
+                key=key or new_key(),
                 created_at=utcnow(),
                 user_hash=None if user_id is None else self._hasher.user(user_id),
                 text=clean(text, MAX_TEXT),
@@ -379,14 +392,19 @@ class Storage:
         self._outbox.put(record)
         return True
 
-    async def count(self, *, kind: str, entry: str | None, language: str) -> None:
-        """Add one to today's (UTC) anonymous counter; never raises because of the database."""
+    async def count(
+        self, *, kind: str, entry: str | None, language: str, key: str | None = None
+    ) -> None:
+        """Add one to today's (UTC) anonymous counter; never raises because of the database.
+
+        ``key`` (from :meth:`event_key`) counts an event handled twice only once.
+        """
         if kind not in COUNTER_KINDS:
             raise ValueError(f"unknown counter kind {kind!r}; expected one of {COUNTER_KINDS}")
         now = utcnow()
         self._outbox.put(
             CounterRecord(
-                key=new_key(),
+                key=key or new_key(),
                 created_at=now,
                 day=now.date(),
                 kind=kind,
@@ -420,6 +438,8 @@ class Storage:
         ]
         if queued:
             return max(queued, key=lambda r: r.created_at).language
+        if not self._outbox.healthy:  # a reply never waits for a database known to be away
+            return None
         try:
             async with self._sessions() as session:
                 return await repository.get_language(session, user_hash=user_hash)
@@ -583,15 +603,21 @@ class Storage:
             handoff = await repository.find_handoff(
                 session, staff_chat_id=staff_chat_id, staff_message_id=staff_message_id
             )
-        if handoff is None:
-            return None
-        return HandoffLink(
-            id=handoff.id,
-            user_chat_id=handoff.user_chat_id,
-            language=handoff.language,
-            opened_at=handoff.opened_at,
-            closed_at=handoff.closed_at,
-        )
+        return None if handoff is None else _link(handoff)
+
+    async def handoff(self, *, handoff_id: int) -> HandoffLink | None:
+        """The handoff with this id (None once purged or forgotten)."""
+        async with self._guarded(), self._sessions() as session:
+            handoff = await repository.get_handoff(session, handoff_id=handoff_id)
+        return None if handoff is None else _link(handoff)
+
+    async def open_handoff_for_user(self, *, user_id: int, since: datetime) -> HandoffLink | None:
+        """The user's newest handoff opened since ``since`` and not closed, if any."""
+        async with self._guarded(), self._sessions() as session:
+            handoff = await repository.find_open_handoff(
+                session, user_hash=self._hasher.user(user_id), since=since
+            )
+        return None if handoff is None else _link(handoff)
 
     async def close_handoff(self, *, handoff_id: int) -> None:
         """Mark a handoff as finished; an unknown or closed one is left alone."""
@@ -610,6 +636,18 @@ def _score(value: float) -> float:
     # NaN or infinity is not valid JSON; such a row could never be written
     score = float(value)
     return round(score, 2) if math.isfinite(score) else 0.0
+
+
+def _link(handoff: Handoff) -> HandoffLink:
+    return HandoffLink(
+        id=handoff.id,
+        user_chat_id=handoff.user_chat_id,
+        language=handoff.language,
+        opened_at=handoff.opened_at,
+        closed_at=handoff.closed_at,
+        staff_chat_id=handoff.staff_chat_id,
+        staff_message_id=handoff.staff_message_id,
+    )
 
 
 def _row(question: UnansweredQuestion) -> UnansweredRow:

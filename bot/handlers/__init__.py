@@ -16,7 +16,7 @@ from telegram.ext import (
 )
 
 from bot.context import BotApplication, BotContext
-from bot.handlers import callbacks, commands, contact, errors, inline, text
+from bot.handlers import callbacks, commands, contact, errors, flood, handoff, inline, staff, text
 
 #: Telegram marks commands with a ``bot_command`` entity; a client that did not is still
 #: understood (see the :class:`PrefixHandler` below).
@@ -35,19 +35,32 @@ _COMMAND_CALLBACKS: dict[str, Callable[[Update, BotContext], Coroutine[Any, Any,
 }
 
 
+class _PrefixHandler(PrefixHandler[BotContext, None]):
+    """PTB's PrefixHandler fails (IndexError) on a message of whitespace only."""
+
+    def check_update(self, update: object) -> Any:
+        """Like PrefixHandler's, but a blank text is no command."""
+        message = update.effective_message if isinstance(update, Update) else None
+        if message is not None and message.text is not None and not message.text.split():
+            return None
+        return super().check_update(update)
+
+
 def register(application: BotApplication) -> None:
     """Add every user-facing handler and the error handler.
 
     The "unknown command" fallback is not added here but by :func:`register_fallbacks`,
     which must run after every other module has added its handlers.
     """
+    staff.register(application)  # first: staff buttons before the general button handler
+    handoff.register(application)
     application.add_handlers(
         [CommandHandler(name, callback) for name, callback in _COMMAND_CALLBACKS.items()]
     )
     # the same commands typed without Telegram's entity (e.g. "/start housing")
     application.add_handlers(
         [
-            PrefixHandler("/", name, callback, filters=filters.UpdateType.MESSAGE)
+            _PrefixHandler("/", name, callback, filters=filters.UpdateType.MESSAGE)
             for name, callback in _COMMAND_CALLBACKS.items()
         ]
     )
@@ -67,6 +80,7 @@ def register(application: BotApplication) -> None:
             InlineQueryHandler(inline.on_inline_query),
         ]
     )
+    application.add_handler(flood.handler(), group=-1)  # the per-user limit first
     application.add_error_handler(errors.on_error)
 
 

@@ -7,7 +7,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
-from telegram import CallbackQuery, Message, Update
+from telegram import CallbackQuery, Chat, Message, Update
 from telegram.error import BadRequest, TelegramError
 
 from bot import callback_data as cb
@@ -22,7 +22,8 @@ from bot.handlers.common import (
     user_language,
 )
 from bot.handlers.contact import offer_human
-from bot.i18n import gettext, language_name, ngettext
+from bot.handlers.handoff import remember_unanswered
+from bot.i18n import format_number, gettext, language_name, ngettext
 from bot.render import (
     Rendered,
     answer_keyboard,
@@ -134,6 +135,8 @@ async def _none_of_these(press: Press) -> None:
             candidates=pending.candidates,
             reason="none-of-these",
         )
+        if press.message.chat.type == Chat.PRIVATE:  # for a handoff ("talk to a person")
+            remember_unanswered(press.context, pending.question, pending.language)
     await storage.count(kind="none-of-these", entry=None, language=lang)
     text = gettext(
         lang,
@@ -209,7 +212,7 @@ async def _set_language(press: Press) -> None:
         return
     await press.context.storage.set_language(user_id=press.user_id, language=new)
     text = gettext(new, "Done! I will speak {language} with you from now on.").format(
-        language=language_name(new)
+        language=language_name(new, capitalise=False)
     )
     await press.answer(text)
     await edit_rendered(press.query, Rendered.of(escape(text)))
@@ -241,7 +244,7 @@ async def _forget(press: Press) -> None:
         "Done. I deleted {count} record about you.",
         "Done. I deleted {count} records about you.",
         deleted,
-    ).format(count=deleted)
+    ).format(count=format_number(deleted, lang))
     await press.answer()
     await edit_rendered(press.query, Rendered.of(escape(text)))
 
@@ -274,12 +277,14 @@ async def on_callback(update: Update, context: BotContext) -> None:
     language = await user_language(update, context)
     data = cb.decode(query.data)
     message = query.message if isinstance(query.message, Message) else None
-    if data is None or message is None:
+    # (handoff and staff buttons have handlers of their own, registered before this one)
+    action = _ACTIONS.get(data.action) if data is not None else None
+    if data is None or message is None or action is None:
         await _expired(query, language)
         return
     press = Press(query, message, data, context, language)
     try:
-        await _ACTIONS[data.action](press)
+        await action(press)
     finally:
         if not press.answered:  # stop the button's spinner even when the action failed
             with contextlib.suppress(TelegramError):

@@ -7,7 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot import callback_data as cb
 from bot.context import BotContext
 from bot.handlers.common import is_private, reply_rendered, send_entry, user_language
-from bot.i18n import gettext, language_name, ngettext
+from bot.i18n import format_list, format_number, gettext, language_name, ngettext
 from bot.render import (
     N_,
     Rendered,
@@ -53,13 +53,14 @@ async def help_command(update: Update, context: BotContext) -> None:
     if message is None:
         return
     lang = await user_language(update, context)
-    languages = ", ".join(language_name(code) for code in LANGUAGES)
+    languages = format_list((language_name(code) for code in LANGUAGES), lang)
     intro = gettext(
         lang,
         "Just type your question in your own words. I understand {languages}, "
         "and I answer in the language you write in.",
     ).format(languages=languages)
-    lines = [escape(intro), "", f"<b>{escape(gettext(lang, 'Commands'))}</b>"]
+    heading = gettext(lang, "Commands")
+    lines = [escape(intro), "", f"<b>{escape(heading)}</b>"]
     lines += [f"/{name} – {escape(gettext(lang, text))}" for name, text in COMMANDS[1:]]
     username = context.bot.username
     inline = gettext(
@@ -112,7 +113,7 @@ def privacy_text(lang: str, retention_days: int) -> str:
         "Questions and feedback are deleted after {days} day.",
         "Questions and feedback are deleted after {days} days.",
         retention_days,
-    ).format(days=retention_days)
+    ).format(days=format_number(retention_days, lang))
     forget = gettext(lang, "Send /forget to delete everything about you at once.")
     lines = [f"<b>{escape(heading)}</b>", "", escape(stored)]
     lines += [f"• {escape(item)}" for item in items]

@@ -1,5 +1,9 @@
 """The error handler: log the exception with its traceback, tell the user (in their language)
-that something went wrong, and nothing about what."""
+that something went wrong, and nothing about what.
+
+A reply that may or may not have reached Telegram (:class:`bot.delivery.DeliveryUncertain`)
+gets no apology: the user may well have the answer, and a second message would be wrong
+either way."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from telegram import Message, Update
 from telegram.error import Forbidden, NetworkError, TelegramError
 
 from bot.context import BotContext
+from bot.delivery import DeliveryUncertain
 from bot.i18n import gettext, negotiate
 from faq.markup import escape
 from faq.models import FALLBACK_LANGUAGE
@@ -38,6 +43,9 @@ async def on_error(update: object, context: BotContext) -> None:
         return
     if isinstance(error, NetworkError) and not isinstance(update, Update):
         log.warning("network problem talking to the Bot API: %s", error)
+        return
+    if isinstance(error, DeliveryUncertain):
+        log.warning("while handling %s: %s", _describe(update), error)
         return
     log.error("error while handling %s", _describe(update), exc_info=error)
     if not isinstance(update, Update):

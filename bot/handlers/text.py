@@ -3,15 +3,24 @@
 In private chats every text message is a question. In groups the bot only answers messages
 that mention it (``@botusername``, removed before the desk sees the text); commands are
 handled in :mod:`bot.handlers.commands`.
+
+The desk's work is CPU-bound (up to a few hundred milliseconds for a 4,096-character
+message: the safety check and language detection read all of it), so it runs in a worker
+thread and never holds up the other users' updates. What must be recorded is recorded
+before the reply is sent, under a key made from the message, so a reply that cannot be
+delivered still leaves its record, and a message handled twice leaves one.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
+import unicodedata
 
 from telegram import Message, MessageEntity, Update
 
 from bot.context import BotContext
+from bot.handlers import handoff
 from bot.handlers.common import (
     is_private,
     record_reply,
@@ -22,6 +31,11 @@ from bot.handlers.common import (
 from bot.i18n import gettext
 from bot.render import Rendered, render_reply
 from faq.markup import escape
+
+
+def blank(text: str) -> bool:
+    """True when ``text`` shows nothing: whitespace, zero-width and control characters only."""
+    return all(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in text)
 
 
 def addressed_text(message: Message, username: str | None, bot_id: int) -> str | None:
@@ -63,19 +77,28 @@ async def on_text(update: Update, context: BotContext) -> None:
             return
         question = found
     lang = await user_language(update, context)
-    if not question.strip():
-        hint = gettext(
-            lang, "Yes? Ask me a question after my name, for example about housing or eduroam."
-        )
+    if blank(question):
+        if private:
+            hint = gettext(
+                lang, "Please type your question in a few words, for example about housing."
+            )
+        else:
+            hint = gettext(
+                lang, "Yes? Ask me a question after my name, for example about housing or eduroam."
+            )
         await reply_rendered(message, Rendered.of(escape(hint)), quote=not private)
         return
+    if private and await handoff.intercept(update, context):
+        return  # the question for, or a message to, the team (human handoff)
     desk = context.desk
-    reply = desk.reply(question, preferred_language=lang)
-    sent = await reply_rendered(message, render_reply(reply, desk.tree), quote=not private)
+    reply = await asyncio.to_thread(desk.reply, question, preferred_language=lang)
     user_id = user.id if user else None
+    await record_reply(context, reply, user_id, event=("text", message.chat_id, message.message_id))
+    sent = await reply_rendered(message, render_reply(reply, desk.tree), quote=not private)
     if reply.kind == "clarify":
         remember_question(context, sent.message_id, reply, user_id)
-    await record_reply(context, reply, user_id)
+    elif reply.kind == "unanswered" and private:
+        handoff.remember_unanswered(context, reply.question, reply.language)
 
 
 async def on_non_text(update: Update, context: BotContext) -> None:
