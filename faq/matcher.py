@@ -14,13 +14,19 @@ How it works (and why):
   of the *question* the variant explains (precision, so that out-of-scope questions that share
   one common word stay low). The entry's score blends its best variant with how much of the
   question the entry's whole vocabulary explains.
-* Only variants that share a term with the question are scored (an inverted index), so the
-  cost grows with the number of plausible variants, not with the size of the FAQ.
+* Scoring is one vectorised pass over the posting lists of the question's terms (an inverted
+  index in numpy arrays, ``Matcher._search``): the F-measure is linear in the overlap (see
+  ``Matcher.__init__``), so summing each term's gain into the variants and entries that hold
+  it scores every variant that shares a word with the question, exactly, in a few
+  milliseconds even for a 10,000-entry FAQ in seven languages (``bench/matcher.py``).
+  ``match(..., exhaustive=True)`` is the naive reference that scores every variant one by
+  one; the index gives the same entries with the same scores.
+* Unknown words are corrected against known words of about the same length (a sorted list,
+  sliced), with a shortcut for real words, which may only be corrected into inflections.
 """
 
 from __future__ import annotations
 
-import heapq
 import math
 from array import array
 from bisect import bisect_left
@@ -28,7 +34,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from faq.commonness import weight as commonness
@@ -103,6 +112,7 @@ class Concepts:
         for phrase, concept in sorted(phrases.items(), key=lambda kv: -len(kv[0])):
             words = phrase.split(" ")
             self._phrases[words[0]].append((words, concept))
+        self._phrase_starts = frozenset(self._phrases)
         self._cjk: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for term, concept in cjk.items():
             self._cjk[term[0]].append((term, concept))
@@ -110,7 +120,7 @@ class Concepts:
     def find(self, normalised: str, words: Iterable[str]) -> set[str]:
         """Concepts named in ``normalised`` (phrases, Chinese terms) or among ``words``."""
         found = {self.words[w] for w in words if w in self.words}
-        if self._phrases:
+        if not self._phrase_starts.isdisjoint(words):
             found.update(self._find_phrases(normalised.split(" ")))
         if self._cjk and has_cjk(normalised):
             compact = normalised.replace(" ", "")
@@ -146,9 +156,9 @@ class _Question:
 class Matcher:
     """Scores questions against one FAQ tree. Build once per tree; ``match`` is thread-safe.
 
-    The index is kept in flat arrays rather than one object per variant: a 10,000-entry FAQ
-    in seven languages has some 700,000 variants, and a Python object with a set of terms
-    for each would cost gigabytes.
+    The index is a few flat numpy arrays, not objects per variant: a 10,000-entry FAQ in
+    seven languages has some 700,000 variants; a Python object with a set of terms for each
+    would cost gigabytes, and scoring them one at a time a second per question.
     """
 
     def __init__(self, tree: FaqTree) -> None:
@@ -160,13 +170,13 @@ class Matcher:
         df: list[int] = []  # entries (not variants) per term id: a word typical of one
         # entry stays distinctive however many of its variants repeat it
         languages: list[str] = []
-        # per variant (variants of one entry are contiguous): entry, language, text,
+        # per variant (the variants of an entry are contiguous): entry, language, text,
         # keyword or question, and its term ids at v_terms[v_start[v]:v_start[v + 1]]
         v_entry, v_lang, v_keyword = array("I"), bytearray(), bytearray()
         v_text: list[str] = []
         v_terms, v_start = array("I"), array("I", [0])
-        # per entry: its first variant, and its vocabulary (sorted term ids)
-        e_first, e_vocab, e_vocab_start = array("I", [0]), array("I"), array("I", [0])
+        # per entry: its vocabulary (sorted term ids) at e_vocab[e_start[e]:e_start[e + 1]]
+        e_vocab, e_start = array("I"), array("I", [0])
         for index, entry in enumerate(tree.entries.values()):
             vocabulary: set[int] = set()
             for lang, translation in entry.translations.items():
@@ -176,7 +186,7 @@ class Matcher:
                 for keyword, texts in ((0, translation.questions), (1, translation.keywords)):
                     for text in texts:
                         ids = []
-                        # sorted: the same term ids (and float sums) in every run
+                        # sorted: the same term ids (and so float sums) in every run
                         for term in sorted(self._terms(normalise(text))):
                             tid = term_id.get(term)
                             if tid is None:
@@ -197,8 +207,7 @@ class Matcher:
             for tid in vocabulary:
                 df[tid] += 1
             e_vocab.extend(sorted(vocabulary))
-            e_vocab_start.append(len(e_vocab))
-            e_first.append(len(v_entry))
+            e_start.append(len(e_vocab))
 
         n = max(len(self.entry_ids), 1)
         # a term's weight: rare in the FAQ (idf) and rare in everyday language (commonness)
@@ -210,42 +219,35 @@ class Matcher:
         self.unknown_idf = math.log(1.0 + n)
         self._term_id = term_id
         self._languages = languages
-        self._v_entry, self._v_lang, self._v_text = v_entry, v_lang, v_text
-        self._v_terms, self._v_start = v_terms, v_start
-        self._e_first, self._e_vocab, self._e_vocab_start = e_first, e_vocab, e_vocab_start
+        self._v_lang, self._v_text = v_lang, v_text
+        self._v_terms, self._v_start = v_terms, v_start  # for the full scan
+        self._e_vocab, self._e_start = e_vocab, e_start
 
+        # Posting lists, compressed (CSR): the variants holding term t, ascending, are
+        # _postings[_posting_start[t]:_posting_start[t + 1]]; the same for entries.
+        term_of = np.frombuffer(v_terms, dtype=np.uint32)
+        variant_of = _owners(v_start)
+        self._postings, self._posting_start = _csr(term_of, variant_of, len(terms))
+        vocabulary_of = np.frombuffer(e_vocab, dtype=np.uint32)
+        entry_of = _owners(e_start)
+        self._entry_postings, self._entry_posting_start = _csr(vocabulary_of, entry_of, len(terms))
         # A variant's F-measure against a question of mass M, for an overlap o, is
-        #     factor·(1+β²)·P·R / (β²·P + R) = o · factor·(1+β²) / (β²·mass + M)
-        # (P = o/M, R = o/mass): linear in the overlap. The two per-variant constants are
-        # kept; the least mass of a variant holding each term bounds the F-measure any
-        # variant can reach through that term (see _top).
-        self._v_scale = array("d", (_KEYWORD_SCALE if k else _QUESTION_SCALE for k in v_keyword))
-        self._v_weight = array("d", bytes(8 * len(v_entry)))  # β²·mass
-        postings = [array("I") for _ in terms]  # variants holding each term, ascending
-        least_mass = [math.inf] * len(terms)
-        for v in range(len(v_entry)):
-            held = v_terms[v_start[v] : v_start[v + 1]]
-            mass = sum(idf[tid] for tid in held)
-            self._v_weight[v] = _BETA2 * mass
-            for tid in held:
-                postings[tid].append(v)
-                if mass < least_mass[tid]:
-                    least_mass[tid] = mass
-        self.postings: dict[str, array[int]] = dict(zip(terms, postings, strict=True))
-        self._least_mass = least_mass
-        # per entry, β²·mass of its lightest question and keyword (for _bound)
-        self._e_question_weight = array("d", [math.inf] * len(self.entry_ids))
-        self._e_keyword_weight = array("d", [math.inf] * len(self.entry_ids))
-        for v, weight in enumerate(self._v_weight):
-            if weight > 0:
-                lightest = self._e_keyword_weight if v_keyword[v] else self._e_question_weight
-                if weight < lightest[v_entry[v]]:
-                    lightest[v_entry[v]] = weight
-        entry_postings = [array("I") for _ in terms]
-        for e in range(len(self.entry_ids)):
-            for tid in e_vocab[e_vocab_start[e] : e_vocab_start[e + 1]]:
-                entry_postings[tid].append(e)
-        self._entry_postings: dict[str, array[int]] = dict(zip(terms, entry_postings, strict=True))
+        #     factor·(1+β²)·P·R / (β²·P + R) = o · scale / (weight + M)
+        # (P = o/M, R = o/mass; scale = factor·(1+β²), weight = β²·mass): linear in the
+        # overlap, with two constants per variant.
+        mass = np.bincount(
+            variant_of, weights=np.asarray(idf)[term_of.astype(np.intp)], minlength=len(v_entry)
+        )
+        self._v_weight = _BETA2 * mass
+        self._v_scale: npt.NDArray[np.float64] = np.where(
+            np.frombuffer(v_keyword, dtype=np.uint8) != 0, _KEYWORD_SCALE, _QUESTION_SCALE
+        )
+        self._v_entry = np.frombuffer(v_entry, dtype=np.uint32).astype(np.intp)
+        # each entry's place among the entry ids in sorted order: ties in score go by id
+        self._entry_rank = np.empty(len(self.entry_ids), dtype=np.intp)
+        self._entry_rank[sorted(range(len(self.entry_ids)), key=self.entry_ids.__getitem__)] = (
+            np.arange(len(self.entry_ids))
+        )
 
         # fuzzy correction looks among known words of about the same length: one list
         # sorted by length (then alphabetically), sliced per question word
@@ -256,6 +258,10 @@ class Matcher:
             bisect_left(self._by_length, length, key=len) for length in range(longest + 2)
         ]
         self._correct = lru_cache(maxsize=50_000)(self._correct_uncached)
+
+    def clear_caches(self) -> None:
+        """Forget the typo corrections made so far (benchmarks time them from cold)."""
+        self._correct.cache_clear()
 
     # ------------------------------------------------------------------ terms
     def _terms(self, normalised: str) -> set[str]:
@@ -366,237 +372,145 @@ class Matcher:
     def match(
         self, text: str, *, limit: int | None = None, exhaustive: bool = False
     ) -> list[Match]:
-        """Entries ranked by score (best first), at most one match per entry.
+        """Entries ranked by score (best first), at most one match per entry; with ``limit``
+        only the best ``limit``.
 
         Every entry that shares a term with the question is ranked, by the score described
-        in the module docstring. With ``limit`` only the best ``limit`` are returned, found
-        without reading the long posting lists of everyday words when they cannot change
-        them (``_top``). ``exhaustive`` scores every variant of the FAQ one by one, without
-        the index: the reference the index must agree with (tests, ``bench/matcher.py``).
-        All three give the same entries with the same scores in the same order.
+        in the module docstring, in one vectorised pass over the posting lists of the
+        question's terms. ``exhaustive`` scores every variant of the FAQ one by one instead,
+        without the index: the naive reference the index must agree with (tests,
+        ``bench/matcher.py``). Both give the same entries with the same scores in the same
+        order.
         """
         question = self._question(text)
         if question is None or not question.terms:
             return []
         if exhaustive:
-            found = self._scan(question)
-        elif limit:
-            found = self._top(question, limit)
-        else:
-            found = self._accumulate(question)
-        ranked = self._ranked(found, question.mass)
-        return ranked[:limit] if limit else ranked
+            ranked = self._ranked(self._scan(question), question.mass)
+            return ranked[:limit] if limit else ranked
+        return self._search(question, limit)
 
-    def _f(self, overlap: int, v: int, question_mass: float) -> float:
-        """Variant ``v``'s F-measure for an ``overlap`` (summed integer gains)."""
-        return overlap / _SCALE * self._v_scale[v] / (self._v_weight[v] + question_mass)
+    def _search(self, question: _Question, limit: int | None) -> list[Match]:
+        # gains add up as integers in the variants (overlap) and entries (coverage) holding
+        # each term: numpy's scatter-add, a few nanoseconds per posting
+        overlap = np.zeros(len(self._v_entry), dtype=np.int64)
+        coverage = np.zeros(len(self.entry_ids), dtype=np.int64)
+        for term, gain in zip(question.terms, question.gains, strict=True):
+            tid = self._term_id[term]
+            start, end = self._posting_start[tid], self._posting_start[tid + 1]
+            overlap[self._postings[start:end]] += gain
+            start, end = self._entry_posting_start[tid], self._entry_posting_start[tid + 1]
+            coverage[self._entry_postings[start:end]] += gain
+        variants = np.flatnonzero(overlap)
+        if not len(variants):
+            return []
+        mass = question.mass
+        f = _f_measure(overlap[variants], self._v_scale[variants], self._v_weight[variants], mass)
+        # variants of one entry are contiguous: each entry's best is a segment maximum,
+        # and its variant the first in the segment that reaches it
+        owners = self._v_entry[variants]
+        starts = np.flatnonzero(np.diff(owners, prepend=-1))
+        best = np.maximum.reduceat(f, starts)
+        reaches = f == np.repeat(best, np.diff(starts, append=len(f)))
+        first = np.minimum.reduceat(np.where(reaches, np.arange(len(f)), len(f)), starts)
+        entries = owners[starts]
+        scores = _entry_score(best, coverage[entries], mass)
+        keep = np.arange(len(scores))
+        if limit and limit < len(scores):
+            cut = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+            keep = np.flatnonzero(scores >= cut)  # ties at the cut are ranked by entry id
+        # best first, ties by entry id (as _ranked sorts), before any Match is made
+        keep = keep[np.lexsort((self._entry_rank[entries[keep]], -scores[keep]))][: limit or None]
+        return [
+            Match(self.entry_ids[e], score, self._languages[self._v_lang[v]], self._v_text[v])
+            for e, score, v in zip(
+                entries[keep].tolist(),
+                scores[keep].tolist(),
+                variants[first[keep]].tolist(),
+                strict=True,
+            )
+        ]
 
-    def _held(self, v: int, wanted: frozenset[int]) -> frozenset[int]:
-        """Which of the ``wanted`` term ids variant ``v`` holds."""
-        return wanted.intersection(self._v_terms[self._v_start[v] : self._v_start[v + 1]])
+    def _scan(self, question: _Question) -> dict[int, tuple[float, int, int]]:
+        """The naive reference: every variant of the FAQ scored on its own, in Python.
 
-    def _vocabulary_holds(self, e: int, wanted: frozenset[int]) -> frozenset[int]:
-        """Which of the ``wanted`` term ids entry ``e``'s variants hold."""
-        start, end = self._e_vocab_start[e], self._e_vocab_start[e + 1]
-        return wanted.intersection(self._e_vocab[start:end])
-
-    def _scan(self, question: _Question) -> dict[int, _Found]:
-        """The naive reference: every variant of the FAQ scored on its own."""
-        ids = [self._term_id[t] for t in question.terms]
-        gain = dict(zip(ids, question.gains, strict=True))
-        wanted = frozenset(ids)
+        Returns, per entry that shares a term, its best variant's F-measure, that variant
+        (the first one on a tie) and the entry's coverage."""
+        gain = {self._term_id[t]: g for t, g in zip(question.terms, question.gains, strict=True)}
+        wanted = frozenset(gain)
+        v_terms, v_start, mass = self._v_terms, self._v_start, question.mass
+        v_entry, v_scale, v_weight = (
+            self._v_entry.tolist(),
+            self._v_scale.tolist(),
+            self._v_weight.tolist(),
+        )
         best: dict[int, tuple[float, int]] = {}
-        for v in range(len(self._v_entry)):
-            held = self._held(v, wanted)
+        for v in range(len(v_entry)):
+            held = wanted.intersection(v_terms[v_start[v] : v_start[v + 1]])
             if not held:
                 continue
-            f = self._f(sum(gain[tid] for tid in held), v, question.mass)
-            e = self._v_entry[v]
+            f = float(_f_measure(sum(gain[tid] for tid in held), v_scale[v], v_weight[v], mass))
+            e = v_entry[v]
             current = best.get(e)
             if current is None or f > current[0]:  # ascending: the first variant wins ties
                 best[e] = (f, v)
-        return {
-            e: (f, v, sum(gain[tid] for tid in self._vocabulary_holds(e, wanted)))
-            for e, (f, v) in best.items()
-        }
-
-    def _accumulate(self, question: _Question) -> dict[int, _Found]:
-        """Every entry that shares a term, read term at a time from the posting lists."""
-        overlap: dict[int, int] = {}
-        coverage: dict[int, int] = {}
-        for term, gain in zip(question.terms, question.gains, strict=True):
-            _add(overlap, self.postings[term], gain)
-            _add(coverage, self._entry_postings[term], gain)
-        return self._best_of(overlap, coverage, question.mass)
-
-    def _best_of(
-        self, overlap: dict[int, int], coverage: dict[int, int], question_mass: float
-    ) -> dict[int, _Found]:
-        """Each entry's best variant, from complete overlaps and coverages."""
-        best: dict[int, tuple[float, int]] = {}
-        v_entry, f_of = self._v_entry, self._f
-        for v, shared in overlap.items():
-            f = f_of(shared, v, question_mass)
-            e = v_entry[v]
-            current = best.get(e)
-            if current is None or f > current[0] or (f == current[0] and v < current[1]):
-                best[e] = (f, v)
-        return {e: (f, v, coverage[e]) for e, (f, v) in best.items()}
-
-    def _top(self, question: _Question, limit: int) -> dict[int, _Found]:
-        """The best ``limit`` entries, the same as ``_accumulate``'s, scoring as few entries
-        and reading as few posting lists as the bounds allow.
-
-        An entry's score has an upper bound that needs no look at its variants: no variant
-        shares more with the question than the entry's whole vocabulary (its coverage),
-        and none is lighter than its lightest variant (``_bound``). So the entries' posting
-        lists are read (most gain per posting first) to get coverages, entries are scored
-        exactly (``_exact``) best bound first, and the search stops at the first bound
-        below the ``limit``-th best exact score. An entry holding none of the terms read so
-        far has a bound from the unread terms alone (``_bounds``); once that is below the
-        ``limit``-th best score, the long lists of everyday words ("how", "the", "de") are
-        left unread: they cannot change the top (the MaxScore idea of search engines).
-        """
-        terms, gains, mass = question.terms, question.gains, question.mass
-        entries = [self._entry_postings[t] for t in terms]
-        order = sorted(range(len(terms)), key=lambda i: gains[i] / len(entries[i]), reverse=True)
-        # what the terms from order[j] on can still add, and the least mass of a variant
-        # holding one of them
-        rest_gain = [0] * (len(order) + 1)
-        rest_mass = [math.inf] * (len(order) + 1)
-        for j in range(len(order) - 1, -1, -1):
-            rest_gain[j] = rest_gain[j + 1] + gains[order[j]]
-            rest_mass[j] = min(rest_mass[j + 1], self._least_mass[self._term_id[terms[order[j]]]])
-
-        coverage: dict[int, int] = {}  # entry → gain of the terms read so far it holds
-        found: dict[int, _Found] = {}  # entries scored exactly
-        best: list[float] = []  # the best `limit` exact scores, a min-heap
-
-        def score_best(budget: int | None) -> float:
-            """Score the entries found in order of their bound, at most ``budget`` more;
-            returns the ``limit``-th best score so far (a lower bound of the final one)."""
-            rest = rest_gain[read]
-            bounds = [(self._bound(e, c + rest, mass), e) for e, c in coverage.items()]
-            kth = best[0] if len(best) == limit else 0.0
-            for bound, e in (
-                heapq.nlargest(budget, bounds) if budget else sorted(bounds, reverse=True)
-            ):
-                if bound < kth - _PRUNE_EPS:
-                    break
-                if e in found:
-                    continue
-                found[e] = exact = self._exact(e, question)
-                score = _entry_score(exact[0], exact[2], mass)
-                if len(best) < limit:
-                    heapq.heappush(best, score)
-                else:
-                    heapq.heappushpop(best, score)
-                if len(best) == limit:
-                    kth = best[0]
-            return kth
-
-        kth = 0.0
-        read = 0
-        while read < len(order):
-            _add(coverage, entries[order[read]], gains[order[read]])
-            read += 1
-            if read == len(order):
-                break
-            unseen = _bounds(rest_gain[read], rest_mass[read], mass)[1]
-            if unseen < kth - _PRUNE_EPS:
-                break
-            # a better kth may spare the next list; finding it costs a pass over the
-            # entries found so far: only worth it before a list at least as long
-            if len(entries[order[read]]) >= len(coverage):
-                kth = score_best(2 * limit)
-                if unseen < kth - _PRUNE_EPS:
-                    break
-        score_best(None)
+        found = {}
+        for e, (f, v) in best.items():
+            vocabulary = self._e_vocab[self._e_start[e] : self._e_start[e + 1]]
+            found[e] = (f, v, sum(gain[tid] for tid in wanted.intersection(vocabulary)))
         return found
 
-    def _bound(self, e: int, coverage: int, question_mass: float) -> float:
-        """An upper bound of entry ``e``'s score when its vocabulary holds at most
-        ``coverage`` of the question's gain: its lightest question and keyword variants
-        hold all of it."""
-        share = coverage / _SCALE
-        f = max(
-            share * _QUESTION_SCALE / (self._e_question_weight[e] + question_mass),
-            share * _KEYWORD_SCALE / (self._e_keyword_weight[e] + question_mass),
-        )
-        return _entry_score(f, coverage, question_mass)
-
-    def _exact(self, e: int, question: _Question) -> _Found:
-        """Entry ``e``'s best variant and its coverage. The entry's variants are
-        contiguous, so those holding a term are a slice of the term's posting list."""
-        low, high = self._e_first[e], self._e_first[e + 1]
-        shared: dict[int, int] = {}
-        coverage = 0
-        for term, gain in zip(question.terms, question.gains, strict=True):
-            posting = self.postings[term]
-            start = bisect_left(posting, low)
-            end = bisect_left(posting, high, start)
-            if start < end:
-                coverage += gain
-                _add(shared, posting[start:end], gain)
-        best: tuple[float, int] | None = None
-        for v in sorted(shared):  # ascending: the first variant wins ties
-            f = self._f(shared[v], v, question.mass)
-            if best is None or f > best[0]:
-                best = (f, v)
-        assert best is not None, "only entries that hold a question term are scored"
-        return best[0], best[1], coverage
-
-    def _ranked(self, found: dict[int, _Found], question_mass: float) -> list[Match]:
-        results = [
-            Match(
-                self.entry_ids[e],
-                _entry_score(f, coverage, question_mass),
-                self._languages[self._v_lang[v]],
-                self._v_text[v],
+    def _ranked(
+        self, found: dict[int, tuple[float, int, int]], question_mass: float
+    ) -> list[Match]:
+        results = []
+        for e, (f, v, coverage) in found.items():
+            score = float(_entry_score(f, coverage, question_mass))
+            results.append(
+                Match(self.entry_ids[e], score, self._languages[self._v_lang[v]], self._v_text[v])
             )
-            for e, (f, v, coverage) in found.items()
-        ]
         results.sort(key=lambda m: (-m.score, m.entry))
         return results
 
 
-#: An entry's best variant found: its F-measure, the variant, and the entry's coverage.
-_Found = tuple[float, int, int]
-
 _BETA2 = BETA * BETA
+#: ``factor · (1 + β²)`` of questions and keywords (see ``Matcher.__init__``).
+_QUESTION_SCALE = 1.0 * (1 + _BETA2)
+_KEYWORD_SCALE = KEYWORD_FACTOR * (1 + _BETA2)
 #: Gains are summed as integers (gain × 2⁴⁰, exact to about 10⁻¹² of a point): integer sums
 #: do not depend on the order of the terms, so the index, which adds them list by list,
 #: and the full scan, which adds them variant by variant, give the very same scores.
 _SCALE = float(2**40)
-#: ``factor · (1 + β²)`` of questions and keywords (see ``Matcher.__init__``).
-_QUESTION_SCALE = 1.0 * (1 + _BETA2)
-_KEYWORD_SCALE = KEYWORD_FACTOR * (1 + _BETA2)
-_MAX_SCALE = max(_QUESTION_SCALE, _KEYWORD_SCALE)
-#: Scores this close to the limit-th best count as ties when pruning.
-_PRUNE_EPS = 1e-6
 
 
-def _add(totals: dict[int, int], keys: Iterable[int], gain: int) -> None:
-    get = totals.get
-    for key in keys:
-        totals[key] = get(key, 0) + gain
+def _f_measure(overlap: Any, scale: Any, weight: Any, question_mass: float) -> Any:
+    """Variants' F-measure from their overlap (summed integer gains): see
+    ``Matcher.__init__``. Shared by the index (on arrays) and the full scan (on numbers),
+    so that both do the same float operations in the same order."""
+    return overlap / _SCALE * scale / (weight + question_mass)
 
 
-def _entry_score(f: float, coverage: int, question_mass: float) -> float:
-    """An entry's score from its best variant's F-measure and its (integer) coverage."""
+def _entry_score(f: Any, coverage: Any, question_mass: float) -> Any:
+    """Entries' scores (0-100) from their best variant's F-measure and their coverage
+    (summed integer gains), on arrays or numbers alike."""
     share = coverage / _SCALE / question_mass
-    return 100.0 * (VARIANT_WEIGHT * f + (1 - VARIANT_WEIGHT) * min(share, 1.0))
+    return 100.0 * (VARIANT_WEIGHT * f + (1 - VARIANT_WEIGHT) * np.minimum(share, 1.0))
 
 
-def _bounds(gain: int, least_mass: float, question_mass: float) -> tuple[float, float]:
-    """Upper bounds of a variant's F-measure and of its entry's score, when all the variant
-    (and the entry's vocabulary) shares with the question is terms of summed ``gain``,
-    held only by variants of at least ``least_mass``: F grows with the overlap and falls
-    with the mass (see ``__init__``), and coverage can be no more than that gain."""
-    if gain <= 0:
-        return 0.0, 0.0
-    f = gain / _SCALE * _MAX_SCALE / (_BETA2 * least_mass + question_mass)
-    return f, _entry_score(f, gain, question_mass)
+def _csr(
+    keys: npt.NDArray[np.uint32], values: npt.NDArray[np.uint32], size: int
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
+    """``values`` grouped by ``keys`` (0 ≤ key < size), in their order within a key, and
+    where each key's group starts."""
+    start = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(keys, minlength=size), out=start[1:])
+    return values[np.argsort(keys, kind="stable")], start
+
+
+def _owners(starts: array[int]) -> npt.NDArray[np.uint32]:
+    """For group offsets ``[0, a, b, ...]``, the group of each position: ``0`` a times, ..."""
+    bounds = np.frombuffer(starts, dtype=np.uint32).astype(np.int64)
+    return np.repeat(np.arange(len(bounds) - 1, dtype=np.uint32), bounds[1:] - bounds[:-1])
 
 
 def _same_stem(word: str, candidate: str) -> bool:

@@ -61,12 +61,15 @@ def normalise(text: str) -> str:
     punctuation and symbols as spaces, letters repeated three or more times cut to two,
     single spaces. Idempotent.
     """
-    text = unicodedata.normalize("NFKC", text)
-    text = _INVISIBLE.sub("", text)
-    text = text.casefold()
-    text = unicodedata.normalize("NFKD", text)
-    text = text.translate(_FOLD)
-    text = unicodedata.normalize("NFC", text)
+    if text.isascii():  # the usual case: no Unicode forms, no invisible characters
+        text = text.lower().translate(_FOLD)
+    else:
+        text = unicodedata.normalize("NFKC", text)
+        text = _INVISIBLE.sub("", text)
+        text = text.casefold()
+        text = unicodedata.normalize("NFKD", text)
+        text = text.translate(_FOLD)
+        text = unicodedata.normalize("NFC", text)
     text = _REPEATS.sub(r"\1\1", text)
     return _SPACES.sub(" ", text).strip()
 
@@ -83,11 +86,10 @@ def tokens(normalised: str) -> list[str]:
     bigrams (a single character stays a unigram), the usual way to index Chinese without a
     word segmenter. Mixed tokens such as "eduroam连不上" are split at the script boundary.
     """
+    if _CJK.search(normalised) is None:  # the usual case: no Chinese
+        return normalised.split()
     out: list[str] = []
     for word in normalised.split():
-        if _CJK.search(word) is None:  # the usual case: no Chinese, one run
-            out.append(word)
-            continue
         for run, cjk in _script_runs(word):
             if not cjk or len(run) == 1:
                 out.append(run)
