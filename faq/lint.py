@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from faq.decision import Thresholds
 from faq.matcher import Matcher
 from faq.models import LANGUAGES, FaqTree
 
@@ -32,6 +33,7 @@ def lint(
     today = today or date.today()
     matcher = matcher or Matcher(tree)
     warnings: list[Warning_] = []
+    offered = Thresholds().clarify
     for entry in tree.entries.values():
         file = str(entry.path) if entry.path else entry.id
         missing = [lang for lang in LANGUAGES if lang not in entry.translations]
@@ -47,7 +49,8 @@ def lint(
             warnings.append(Warning_(entry.id, file, "no sources"))
         for lang, translation in entry.translations.items():
             for question in translation.questions:
-                matches = matcher.match(question)
+                # scored without the variant itself, else its own entry always wins with 100
+                matches = matcher.match(question, leave_out=(entry.id, question))
                 if not matches:
                     warnings.append(
                         Warning_(entry.id, file, f"[{lang}] {question!r} matches no entry")
@@ -56,7 +59,8 @@ def lint(
                 own = next((m.score for m in matches if m.entry == entry.id), 0.0)
                 # a tie counts: the same variant in two entries answers one of them by accident
                 rival = next((m for m in matches if m.entry != entry.id), None)
-                if rival is not None and rival.score >= own:
+                # ... and only when the rival would be offered at all
+                if rival is not None and rival.score >= max(own, offered):
                     warnings.append(
                         Warning_(
                             entry.id,

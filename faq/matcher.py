@@ -370,7 +370,12 @@ class Matcher:
 
     # ------------------------------------------------------------------ scoring
     def match(
-        self, text: str, *, limit: int | None = None, exhaustive: bool = False
+        self,
+        text: str,
+        *,
+        limit: int | None = None,
+        exhaustive: bool = False,
+        leave_out: tuple[str, str] | None = None,
     ) -> list[Match]:
         """Entries ranked by score (best first), at most one match per entry; with ``limit``
         only the best ``limit``.
@@ -381,16 +386,34 @@ class Matcher:
         without the index: the naive reference the index must agree with (tests,
         ``bench/matcher.py``). Both give the same entries with the same scores in the same
         order.
+
+        ``leave_out=(entry_id, variant_text)`` scores as if that variant were not in the
+        FAQ (its entry's coverage still counts its words): how ``faq check`` finds a
+        question variant that belongs to another entry.
         """
         question = self._question(text)
         if question is None or not question.terms:
             return []
+        skip = self._variants_of(leave_out) if leave_out else frozenset()
         if exhaustive:
-            ranked = self._ranked(self._scan(question), question.mass)
+            ranked = self._ranked(self._scan(question, skip), question.mass)
             return ranked[:limit] if limit else ranked
-        return self._search(question, limit)
+        return self._search(question, limit, skip)
 
-    def _search(self, question: _Question, limit: int | None) -> list[Match]:
+    def _variants_of(self, leave_out: tuple[str, str]) -> frozenset[int]:
+        entry_id, text = leave_out
+        if entry_id not in self.entry_ids:
+            return frozenset()
+        entry = self.entry_ids.index(entry_id)
+        return frozenset(
+            int(v)
+            for v in np.flatnonzero(self._v_entry == entry).tolist()
+            if self._v_text[v] == text
+        )
+
+    def _search(
+        self, question: _Question, limit: int | None, skip: frozenset[int] = frozenset()
+    ) -> list[Match]:
         # gains add up as integers in the variants (overlap) and entries (coverage) holding
         # each term: numpy's scatter-add, a few nanoseconds per posting
         overlap = np.zeros(len(self._v_entry), dtype=np.int64)
@@ -401,6 +424,8 @@ class Matcher:
             overlap[self._postings[start:end]] += gain
             start, end = self._entry_posting_start[tid], self._entry_posting_start[tid + 1]
             coverage[self._entry_postings[start:end]] += gain
+        if skip:
+            overlap[list(skip)] = 0
         variants = np.flatnonzero(overlap)
         if not len(variants):
             return []
@@ -431,7 +456,9 @@ class Matcher:
             )
         ]
 
-    def _scan(self, question: _Question) -> dict[int, tuple[float, int, int]]:
+    def _scan(
+        self, question: _Question, skip: frozenset[int] = frozenset()
+    ) -> dict[int, tuple[float, int, int]]:
         """The naive reference: every variant of the FAQ scored on its own, in Python.
 
         Returns, per entry that shares a term, its best variant's F-measure, that variant
@@ -447,7 +474,7 @@ class Matcher:
         best: dict[int, tuple[float, int]] = {}
         for v in range(len(v_entry)):
             held = wanted.intersection(v_terms[v_start[v] : v_start[v + 1]])
-            if not held:
+            if not held or v in skip:
                 continue
             f = float(_f_measure(sum(gain[tid] for tid in held), v_scale[v], v_weight[v], mass))
             e = v_entry[v]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
-
 from faq.lint import STALE_AFTER, lint
 
 
@@ -157,12 +155,6 @@ def test_variant_equally_good_for_another_entry_is_a_warning(cli, minimal_tree):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (reported): lint matches a variant against a tree that contains it, so its own "
-    "entry always scores 100 and 'scores higher for another entry' can never fire; it needs "
-    "the variant left out of its own entry",
-)
 def test_misplaced_variant_is_a_warning(minimal_tree):
     tr = minimal_tree.tr
     minimal_tree.entry(
