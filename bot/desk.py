@@ -124,7 +124,10 @@ class Desk:
         ix = self._index  # one tree and its indexes for the whole reply, even during a reload
         question = text[:MAX_QUESTION_CHARS]
         preferred = preferred_language if preferred_language in LANGUAGES else None
-        matches = ix.matcher.match(question)
+        # the decision reads the best max_suggestions (at least two: the margin), the JSON
+        # the best three; asking for no more keeps a large FAQ from building thousands of
+        # matches per message
+        matches = ix.matcher.match(question, limit=max(3, self.thresholds.max_suggestions))
         candidates = tuple(Candidate(m.entry, m.score) for m in matches[:3])
         top = candidates[0].score if candidates else 0.0
 
@@ -198,7 +201,7 @@ class Desk:
         floor = self.thresholds.clarify
         return [
             self._entry_reply(ix, text, "answer", m.entry, lang, (), m.score)
-            for m in ix.matcher.match(text)[:limit]
+            for m in ix.matcher.match(text, limit=limit)
             if m.score >= floor
         ]
 
