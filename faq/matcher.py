@@ -408,7 +408,8 @@ class Matcher:
         return frozenset(
             int(v)
             for v in np.flatnonzero(self._v_entry == entry).tolist()
-            if self._v_text[v] == text
+            # the question variant only: a keyword with the same text stays
+            if self._v_text[v] == text and self._v_scale[v] == _QUESTION_SCALE
         )
 
     def _search(
