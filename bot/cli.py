@@ -105,6 +105,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _log_replies(replies: Sequence[Reply], settings: Settings) -> None:
+    from bot.recording import record_reply
     from storage import Storage  # the database is only opened when asked to record
 
     storage = await Storage.open(
@@ -114,14 +115,7 @@ async def _log_replies(replies: Sequence[Reply], settings: Settings) -> None:
     )
     try:
         for reply in replies:
-            if reply.kind == "unanswered":
-                await storage.record_unanswered(
-                    user_id=None,
-                    text=reply.question,
-                    language=reply.language,
-                    candidates=[(c.entry, c.score) for c in reply.candidates],
-                )
-            await storage.count(kind=reply.kind, entry=reply.entry, language=reply.language)
+            await record_reply(storage, reply, None)
     finally:
         await storage.close()
 

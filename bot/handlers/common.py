@@ -12,6 +12,7 @@ from typing import Any
 from telegram import CallbackQuery, Chat, Message, Update
 from telegram.error import BadRequest
 
+from bot import recording
 from bot.context import BotContext
 from bot.desk import Reply
 from bot.i18n import negotiate
@@ -93,26 +94,8 @@ async def record_reply(
     *,
     event: tuple[object, ...] | None = None,
 ) -> None:
-    """Anonymous counter for every reply; the question itself only when it went unanswered.
-
-    ``event`` names what was answered (e.g. ``("text", chat id, message id)``): recorded
-    under keys made from it, the same event handled twice is recorded once.
-    """
-    storage = context.storage
-    await storage.count(
-        kind=reply.kind,
-        entry=reply.entry,
-        language=reply.language,
-        key=storage.event_key("count", *event) if event else None,
-    )
-    if reply.kind == "unanswered":
-        await storage.record_unanswered(
-            user_id=user_id,
-            text=reply.question,
-            language=reply.language,
-            candidates=[(c.entry, c.score) for c in reply.candidates],
-            key=storage.event_key("unanswered", *event) if event else None,
-        )
+    """Record ``reply`` in the bot's storage (see :func:`bot.recording.record_reply`)."""
+    await recording.record_reply(context.storage, reply, user_id, event=event)
 
 
 @dataclass(frozen=True, slots=True)
