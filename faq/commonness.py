@@ -75,8 +75,10 @@ def _build_zipf_table() -> dict[str, float]:
             zipf = math.log10(freq) + 9
             key = word.translate(table) if not has_cjk(word) else word
             # the normaliser splits at apostrophes and hyphens ("aujourd'hui" → "aujourd hui"):
-            # each part is as common as the whole
-            for part in {key, *key.replace("’", "'").replace("-", "'").split("'")}:
+            # each part is as common as the whole; people who skip the apostrophe write
+            # "whats", "dont", "cest": as common too
+            parts = key.replace("’", "'").replace("-", "'").split("'")
+            for part in {key, "".join(parts), *parts}:
                 if part and zipf > out.get(part, 0.0):
                     out[part] = zipf
     return out

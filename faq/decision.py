@@ -20,7 +20,7 @@ class Thresholds:
     answer: float = 50.0  # the best entry is good enough to answer ...
     margin: float = 6.0  # ... when it leads the second by at least this much
     sure: float = 70.0  # at or above this, answer even with a close second
-    clarify: float = 25.0  # below this nothing is offered
+    clarify: float = 30.0  # below this nothing is offered
     suggestion_gap: float = 18.0  # suggestions are within this of the best
     max_suggestions: int = 3
 
