@@ -5,7 +5,6 @@ in-process fake Bot API of ``tests/telegram`` (its helpers are imported from the
 
 from __future__ import annotations
 
-import logging
 import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -17,9 +16,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "telegram"))
 
 from botapi_server import BotApiServer
 from staff_support import STAFF_CHAT_ID, STAFF_USER_ID
-from tg_support import HASH_SECRET, RETENTION_DAYS, TOKEN, Driver, InProcessRequest
+from tg_support import (
+    TOKEN,
+    Driver,
+    bot_settings,
+    checked_driver,
+    opened_storage,
+    started_app,
+)
 
-from bot.app import build_application
 from bot.config import Settings
 from bot.context import BotApplication, BotContext
 from bot.desk import Desk
@@ -36,14 +41,8 @@ def faq(minimal_tree: Any) -> Any:
 @pytest.fixture
 def settings(tmp_path: Path, faq: Any) -> Settings:
     """Settings with a staff chat and one staff user (nothing read from a ``.env``)."""
-    return Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        telegram_bot_token=TOKEN,
-        telegram_api_base_url="http://127.0.0.1:9/bot",
-        hash_secret=HASH_SECRET,
-        retention_days=RETENTION_DAYS,
-        data_dir=tmp_path / "data",
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
+    return bot_settings(
+        tmp_path,
         faq_dir=faq.root,
         staff_chat_id=STAFF_CHAT_ID,
         staff_user_ids=str(STAFF_USER_ID),
@@ -53,11 +52,8 @@ def settings(tmp_path: Path, faq: Any) -> Settings:
 @pytest.fixture
 async def storage(settings: Settings) -> AsyncIterator[Storage]:
     """A real storage on a fresh SQLite file."""
-    store = await Storage.open(
-        settings.effective_database_url, hash_secret=HASH_SECRET, retention_days=RETENTION_DAYS
-    )
-    yield store
-    await store.close()
+    async with opened_storage(settings) as store:
+        yield store
 
 
 @pytest.fixture
@@ -71,16 +67,9 @@ async def app(
     settings: Settings, storage: Storage, fake: BotApiServer, faq: Any
 ) -> AsyncIterator[BotApplication]:
     """The bot, initialised and post-initialised, answering from ``faq``."""
-    application = build_application(
-        settings, desk=Desk(load_tree(faq.root)), storage=storage, request=InProcessRequest(fake)
-    )
-    await application.initialize()
-    assert application.post_init is not None
-    await application.post_init(application)
-    yield application
-    await application.shutdown()
-    if application.post_shutdown:
-        await application.post_shutdown(application)
+    desk = Desk(load_tree(faq.root))
+    async with started_app(settings, desk=desk, storage=storage, fake=fake) as application:
+        yield application
 
 
 @pytest.fixture
@@ -88,11 +77,8 @@ def driver(
     app: BotApplication, fake: BotApiServer, caplog: pytest.LogCaptureFixture
 ) -> Iterator[Driver]:
     """Drives the bot; at the end no handler may have failed and no request been refused."""
-    caplog.set_level(logging.INFO)
-    yield Driver(app, fake)
-    assert not fake.errors(), [(c.method, c.error) for c in fake.errors()]
-    failures = [r for r in caplog.records if r.name == "bot.errors" and r.levelno >= logging.ERROR]
-    assert not failures, [r.getMessage() for r in failures]
+    with checked_driver(app, fake, caplog) as drive:
+        yield drive
 
 
 @pytest.fixture

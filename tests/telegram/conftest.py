@@ -11,15 +11,20 @@ every request is recorded (``fake.calls``). Updates are built by the fake's user
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from botapi_server import BotApiServer
-from tg_support import HASH_SECRET, RETENTION_DAYS, TOKEN, Driver, InProcessRequest
+from tg_support import (
+    TOKEN,
+    Driver,
+    bot_settings,
+    checked_driver,
+    opened_storage,
+    started_app,
+)
 
-from bot.app import build_application
 from bot.config import Settings
 from bot.context import BotApplication
 from bot.desk import Desk
@@ -36,25 +41,14 @@ def desk() -> Desk:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Settings for the tests (nothing read from a ``.env``)."""
-    return Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        telegram_bot_token=TOKEN,
-        telegram_api_base_url="http://127.0.0.1:9/bot",
-        hash_secret=HASH_SECRET,
-        retention_days=RETENTION_DAYS,
-        data_dir=tmp_path / "data",
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
-    )
+    return bot_settings(tmp_path)
 
 
 @pytest.fixture
 async def storage(settings: Settings) -> AsyncIterator[Storage]:
     """A real storage on a fresh SQLite file."""
-    store = await Storage.open(
-        settings.effective_database_url, hash_secret=HASH_SECRET, retention_days=RETENTION_DAYS
-    )
-    yield store
-    await store.close()
+    async with opened_storage(settings) as store:
+        yield store
 
 
 @pytest.fixture
@@ -68,16 +62,8 @@ async def app(
     settings: Settings, desk: Desk, storage: Storage, fake: BotApiServer
 ) -> AsyncIterator[BotApplication]:
     """The bot as ``welcomebot run`` builds it, initialised and post-initialised."""
-    application = build_application(
-        settings, desk=desk, storage=storage, request=InProcessRequest(fake)
-    )
-    await application.initialize()
-    assert application.post_init is not None
-    await application.post_init(application)
-    yield application
-    await application.shutdown()
-    if application.post_shutdown:
-        await application.post_shutdown(application)
+    async with started_app(settings, desk=desk, storage=storage, fake=fake) as application:
+        yield application
 
 
 @pytest.fixture
@@ -86,8 +72,5 @@ def driver(
 ) -> Iterator[Driver]:
     """Drives the bot; at the end no handler may have failed and no request been refused
     (tests that provoke either clear ``fake.calls`` / ``caplog`` themselves)."""
-    caplog.set_level(logging.INFO)
-    yield Driver(app, fake)
-    assert not fake.errors(), [(c.method, c.error) for c in fake.errors()]
-    failures = [r for r in caplog.records if r.name == "bot.errors" and r.levelno >= logging.ERROR]
-    assert not failures, [r.getMessage() for r in failures]
+    with checked_driver(app, fake, caplog) as drive:
+        yield drive

@@ -4,13 +4,22 @@ that feeds updates through ``Application.process_update``, and small accessors."
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
 from typing import Any
 
+import pytest
 from botapi_server import ApiError, BotApiServer, Call, Upload
 from telegram import Update
 from telegram.request import BaseRequest, RequestData
 
+from bot.app import build_application
+from bot.config import Settings
 from bot.context import BotApplication
+from bot.desk import Desk
+from storage import Storage
 
 TOKEN = "123:TEST"
 HASH_SECRET = "telegram-tests-secret"
@@ -107,3 +116,63 @@ def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
 def data_of(message: dict[str, Any]) -> list[str]:
     """The ``callback_data`` of every button under a message."""
     return [b["callback_data"] for b in buttons(message) if "callback_data" in b]
+
+
+# --------------------------------------------------------------------------- shared fixtures
+def bot_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    """Settings for the in-process bot (nothing read from a ``.env``), plus ``overrides``."""
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        telegram_bot_token=TOKEN,
+        telegram_api_base_url="http://127.0.0.1:9/bot",
+        hash_secret=HASH_SECRET,
+        retention_days=RETENTION_DAYS,
+        data_dir=tmp_path / "data",
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
+        **overrides,
+    )
+
+
+@asynccontextmanager
+async def opened_storage(settings: Settings) -> AsyncIterator[Storage]:
+    """A real storage on the settings' (fresh SQLite) database."""
+    store = await Storage.open(
+        settings.effective_database_url, hash_secret=HASH_SECRET, retention_days=RETENTION_DAYS
+    )
+    try:
+        yield store
+    finally:
+        await store.close()
+
+
+@asynccontextmanager
+async def started_app(
+    settings: Settings, *, desk: Desk, storage: Storage, fake: BotApiServer
+) -> AsyncIterator[BotApplication]:
+    """The bot as ``welcomebot run`` builds it, initialised and post-initialised, talking to
+    ``fake`` in process."""
+    application = build_application(
+        settings, desk=desk, storage=storage, request=InProcessRequest(fake)
+    )
+    await application.initialize()
+    assert application.post_init is not None
+    await application.post_init(application)
+    try:
+        yield application
+    finally:
+        await application.shutdown()
+        if application.post_shutdown:
+            await application.post_shutdown(application)
+
+
+@contextmanager
+def checked_driver(
+    app: BotApplication, fake: BotApiServer, caplog: pytest.LogCaptureFixture
+) -> Iterator[Driver]:
+    """Drives the bot; at the end no handler may have failed and no request been refused
+    (tests that provoke either clear ``fake.calls`` / ``caplog`` themselves)."""
+    caplog.set_level(logging.INFO)
+    yield Driver(app, fake)
+    assert not fake.errors(), [(c.method, c.error) for c in fake.errors()]
+    failures = [r for r in caplog.records if r.name == "bot.errors" and r.levelno >= logging.ERROR]
+    assert not failures, [r.getMessage() for r in failures]
