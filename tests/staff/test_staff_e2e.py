@@ -13,8 +13,6 @@ import pytest
 import yaml
 from botapi_server import BotApiServer
 from test_e2e import (
-    SECRET,
-    START_TIMEOUT,
     TOKEN,
     BotProcess,
     _data,
@@ -23,6 +21,8 @@ from test_e2e import (
     _eventually,
     _sent_to,
     _wait,
+    bot_database,
+    running_bot,
 )
 
 from faq.loader import BUNDLED_FAQ_DIR
@@ -65,27 +65,15 @@ def staff_bot(api: BotApiServer, work: Path, faq_dir: Path) -> Iterator[BotProce
         STAFF_USER_IDS=str(STAFF_USER_ID),
         FAQ_DIR=str(faq_dir),
     )
-    bot = BotProcess(env, work, "--watch-faq")
-    try:
-        _wait(api, bot, lambda c: c.method == "getUpdates", timeout=START_TIMEOUT)
+    with running_bot(api, env, work, "--watch-faq") as bot:
         yield bot
-    finally:
-        code = bot.stop()
-    assert code == 0, bot.output()
-    refused = api.errors()
-    assert not refused, [(c.method, c.error) for c in refused]
 
 
 @pytest.fixture
 async def db(work: Path) -> Any:
     """The bot's database, opened by the test (its own spool directory)."""
-    store = await Storage.open(
-        f"sqlite+aiosqlite:///{work / 'bot.sqlite3'}",
-        hash_secret=SECRET,
-        spool_dir=work / "test-spool",
-    )
-    yield store
-    await store.close()
+    async with bot_database(work) as store:
+        yield store
 
 
 def _in_staff_chat(api: BotApiServer, bot: BotProcess, text: str, user: dict[str, Any]) -> Any:

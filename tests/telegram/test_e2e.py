@@ -13,7 +13,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -113,6 +114,37 @@ def _edited_in(chat_id: int) -> Any:
     return lambda c: c.method == "editMessageText" and c.result["chat"]["id"] == chat_id
 
 
+@contextmanager
+def running_bot(
+    api: BotApiServer, env: dict[str, str], work: Path, *args: str
+) -> Iterator[BotProcess]:
+    """``welcomebot run`` as a subprocess, up once it polls; at the end it must exit 0 and
+    the server must have refused none of its requests."""
+    bot = BotProcess(env, work, *args)
+    try:
+        _wait(api, bot, lambda c: c.method == "getUpdates", timeout=START_TIMEOUT)
+        yield bot
+    finally:
+        code = bot.stop()
+    assert code == 0, bot.output()
+    refused = api.errors()
+    assert not refused, [(c.method, c.error) for c in refused]
+
+
+@asynccontextmanager
+async def bot_database(work: Path) -> AsyncIterator[Storage]:
+    """The bot's database in ``work``, opened by the test (with its own spool directory)."""
+    store = await Storage.open(
+        f"sqlite+aiosqlite:///{work / 'bot.sqlite3'}",
+        hash_secret=SECRET,
+        spool_dir=work / "test-spool",
+    )
+    try:
+        yield store
+    finally:
+        await store.close()
+
+
 def _data(message: dict[str, Any]) -> list[str]:
     rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
     return [b["callback_data"] for row in rows for b in row if "callback_data" in b]
@@ -133,27 +165,15 @@ def api() -> Iterator[BotApiServer]:
 @pytest.fixture(scope="module")
 def polling_bot(api: BotApiServer, e2e_dir: Path) -> Iterator[BotProcess]:
     """The bot in long-polling mode, up once getUpdates is called."""
-    bot = BotProcess(_env(api, e2e_dir), e2e_dir)
-    try:
-        _wait(api, bot, lambda c: c.method == "getUpdates", timeout=START_TIMEOUT)
+    with running_bot(api, _env(api, e2e_dir), e2e_dir) as bot:
         yield bot
-    finally:
-        code = bot.stop()
-    assert code == 0, bot.output()
-    refused = api.errors()
-    assert not refused, [(c.method, c.error) for c in refused]
 
 
 @pytest.fixture
 async def db(e2e_dir: Path) -> Any:
     """The bot's database, opened by the test (its own spool directory)."""
-    store = await Storage.open(
-        f"sqlite+aiosqlite:///{e2e_dir / 'bot.sqlite3'}",
-        hash_secret=SECRET,
-        spool_dir=e2e_dir / "test-spool",
-    )
-    yield store
-    await store.close()
+    async with bot_database(e2e_dir) as store:
+        yield store
 
 
 async def _eventually(check: Any, within: float = 15.0) -> Any:
