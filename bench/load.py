@@ -4,7 +4,7 @@
                          [--rate 0] [--faults 0] [--seed 1] [--json]
 
 The bot runs as ``welcomebot run`` would (``python -m bot run``, long polling, SQLite in a
-temporary directory) against ``tests/telegram/botapi_server.py`` in this process. Each user
+temporary directory) against ``tests/support/botapi_server.py`` in this process. Each user
 sends a question, waits until the whole reply has arrived (long answers are several
 messages), waits ``--think`` seconds and sends the next, ``--messages`` times; users start
 spread over ``--ramp`` seconds. With the defaults all 1,000 users are waiting at once: the
@@ -53,14 +53,14 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "telegram"), str(ROOT / "bench")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "support"), str(ROOT / "bench")]
 
 from botapi_server import BotApiServer, Call, Fault, parse_html, strip_text  # noqa: E402
 from generate import OUT_OF_SCOPE, perturbed_questions  # noqa: E402
 
-from bot.desk import Desk  # noqa: E402
-from bot.i18n import negotiate  # noqa: E402
-from bot.render import render_reply  # noqa: E402
+from bot.core.desk import Desk  # noqa: E402
+from bot.core.i18n import negotiate  # noqa: E402
+from bot.telegram.render.answers import render_reply  # noqa: E402
 from faq.loader import load_tree  # noqa: E402
 from faq.models import FALLBACK_LANGUAGE  # noqa: E402
 from storage.records import MAX_TEXT, clean  # noqa: E402

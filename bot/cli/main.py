@@ -1,6 +1,6 @@
 """The ``welcomebot`` command line (also ``python -m bot``).
 
-Every command answers through the same :class:`bot.desk.Desk` as the Telegram bot, so what
+Every command answers through the same :class:`bot.core.desk.Desk` as the Telegram bot, so what
 you see here is what users get.
 """
 
@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot.config import Settings, SettingsError, load_settings
-from bot.desk import Desk, Reply
+from bot.core.config import Settings, SettingsError, load_settings
+from bot.core.desk import Desk, Reply
 from faq.decision import Thresholds
 from faq.evaluation import Item, Outcome, evaluate, load_items
 from faq.lint import lint
@@ -28,7 +28,7 @@ from faq.models import LANGUAGES, FaqTree
 Command = Callable[[argparse.Namespace, Settings], int]
 
 #: Subcommands that live in their own modules (each has ``register(subparsers)``).
-EXTENSIONS = ("bot.cli_staff", "bot.cli_run")
+EXTENSIONS = ("bot.cli.staff", "bot.cli.ops")
 
 #: The longest line ``ask`` reads from standard input.
 MAX_STDIN_LINE = 100_000
@@ -105,7 +105,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _log_replies(replies: Sequence[Reply], settings: Settings) -> None:
-    from bot.recording import record_reply
+    from bot.core.recording import record_reply
     from storage import Storage  # the database is only opened when asked to record
 
     storage = await Storage.open(

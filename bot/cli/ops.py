@@ -1,14 +1,14 @@
 """The ``welcomebot run`` and ``welcomebot health`` subcommands (added to the command line by
-:mod:`bot.cli`)."""
+:mod:`bot.cli.main`)."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from bot import health
-from bot.config import Settings
-from bot.run import run
+from bot.core.config import Settings
+from bot.telegram import health
+from bot.telegram.run import run
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:

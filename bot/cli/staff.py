@@ -20,8 +20,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
-from bot.config import Settings
-from bot.drafts import Draft, make_draft
+from bot.core.config import Settings
+from bot.core.drafts import Draft, make_draft
 from faq.loader import BUNDLED_FAQ_DIR, FaqLoadError, load_tree
 from storage import (
     STATUSES,

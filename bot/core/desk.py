@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bot import i18n
+from bot.core import i18n
 from faq.decision import Decision, Thresholds, decide
 from faq.language import STRONG_HINT_BONUS, LanguageDetector
 from faq.markup import escape

@@ -7,8 +7,8 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, time, timedelta
 
-from bot.context import SETTINGS, BotApplication, BotContext
-from bot.staff_render import STAFF_TZ, Digest, digest_message
+from bot.telegram.context import SETTINGS, BotApplication, BotContext
+from bot.telegram.render.staff import STAFF_TZ, Digest, digest_message
 from faq.lint import STALE_AFTER
 from faq.models import FaqTree
 from storage import Storage

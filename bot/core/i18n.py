@@ -40,10 +40,11 @@ DOMAIN = "messages"
 
 def locales_dir() -> Path:
     """Where the catalogues are: inside the installed package, else the source checkout."""
-    packaged = Path(__file__).parent / "locales"
+    package = Path(__file__).resolve().parents[1]  # bot/
+    packaged = package / "locales"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parent.parent / "locales"
+    return package.parent / "locales"
 
 
 def _is_stale(mo: Path, po: Path) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.desk import Reply
+from bot.core.desk import Reply
 from storage import Storage
 
 

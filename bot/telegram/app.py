@@ -19,14 +19,14 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
-from bot import health
-from bot.config import Settings, SettingsError
-from bot.context import DESK, SETTINGS, STORAGE, BotApplication, BotContext
-from bot.delivery import BotApiRequest, ResilientRateLimiter
-from bot.desk import Desk
-from bot.handlers import register, register_fallbacks, staff
-from bot.handlers.commands import COMMANDS
-from bot.i18n import gettext
+from bot.core.config import Settings, SettingsError
+from bot.core.desk import Desk
+from bot.core.i18n import gettext
+from bot.telegram import health
+from bot.telegram.context import DESK, SETTINGS, STORAGE, BotApplication, BotContext
+from bot.telegram.delivery import BotApiRequest, ResilientRateLimiter
+from bot.telegram.handlers import register, register_fallbacks, staff
+from bot.telegram.handlers.commands import COMMANDS
 from faq.loader import load_tree
 from faq.models import LANGUAGES
 from storage import Storage
@@ -119,7 +119,7 @@ def build_application(
     ``desk`` and ``storage`` default to the FAQ tree from the settings and the database at
     ``DATABASE_URL``, loaded and opened in ``post_init``; when given, the caller owns them.
     ``request`` replaces the HTTP transport (tests). Raises :class:`SettingsError` without a
-    token. Requests go through :mod:`bot.delivery`'s retry policy and Telegram's rate limit
+    token. Requests go through :mod:`bot.telegram.delivery`'s retry policy and Telegram's rate limit
     (``TELEGRAM_MAX_RATE`` messages a second).
     """
     if settings.telegram_bot_token is None:

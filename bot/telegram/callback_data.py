@@ -20,7 +20,7 @@ short ``<prefix>:<argument>`` strings:
 - ``hend``: the user ends the conversation with the team
 - ``sres:<id>`` / ``sign:<id>`` / ``sdraft:<id>``: staff chat, resolve / ignore / draft an FAQ
   entry for the unanswered group whose representative question is ``<id>`` (only staff
-  presses count; anyone else's is answered without a word, see :mod:`bot.handlers.staff`)
+  presses count; anyone else's is answered without a word, see :mod:`bot.telegram.handlers.staff`)
 
 The language (``:<xx>``, optional) keeps a conversation in the language the answer was given
 in (the question's language, which may differ from the user's setting); without it the

@@ -1,5 +1,5 @@
 """The typed callback context every handler receives: ``context.desk``, ``.storage``,
-``.settings`` (kept in ``bot_data`` by :func:`bot.app.build_application`)."""
+``.settings`` (kept in ``bot_data`` by :func:`bot.telegram.app.build_application`)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeAlias, cast
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 if TYPE_CHECKING:
-    from bot.config import Settings
-    from bot.desk import Desk
+    from bot.core.config import Settings
+    from bot.core.desk import Desk
     from storage import Storage
 
 DESK = "desk"
@@ -36,7 +36,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         return cast("Settings", self.bot_data[SETTINGS])
 
 
-#: The application type built by :func:`bot.app.build_application`.
+#: The application type built by :func:`bot.telegram.app.build_application`.
 BotApplication: TypeAlias = Application[
     ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], JobQueue[BotContext]
 ]

@@ -23,8 +23,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.config import Settings
-from bot.context import BotContext
+from bot.core.config import Settings
+from bot.telegram.context import BotContext
 
 log = logging.getLogger(__name__)
 

@@ -27,10 +27,10 @@ from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 from tornado.httpserver import HTTPServer
 
-from bot.app import build_application
-from bot.config import Settings, SettingsError
-from bot.context import BotApplication
-from bot.health import RECEIVING, beat
+from bot.core.config import Settings, SettingsError
+from bot.telegram.app import build_application
+from bot.telegram.context import BotApplication
+from bot.telegram.health import RECEIVING, beat
 from faq.loader import FaqLoadError
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from faq.loader import BUNDLED_FAQ_DIR, load_tree
 from faq.models import LANGUAGES
 

@@ -65,7 +65,7 @@ def test_the_wheel_holds_content_catalogues_and_migrations(wheel: Path) -> None:
         assert f"bot/locales/{po.relative_to(ROOT / 'locales').as_posix()}" in names
     assert not any(n.startswith(("tests/", "bench/")) or "__pycache__" in n for n in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "welcomebot = bot.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "welcomebot = bot.cli.main:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
 @pytest.fixture

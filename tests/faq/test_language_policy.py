@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot import i18n
-from bot.desk import Desk
+from bot.core import i18n
+from bot.core.desk import Desk
 
 NOTE = "This answer is not available in your language yet, so here it is in English."
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.desk import Desk
+from bot.core.desk import Desk
 from faq.models import LANGUAGES
 from faq.smalltalk import SmalltalkMatcher
 

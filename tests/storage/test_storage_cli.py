@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from bot.cli_staff import register
-from bot.config import load_settings
+from bot.cli.staff import register
+from bot.core.config import load_settings
 from storage import Storage
 from storage.migrate import head_revision
 
@@ -222,7 +222,7 @@ def test_ask_log_then_list_and_export(
     minimal_tree: Any,
 ) -> None:
     """The issue's acceptance run: ``ask --log`` a few questions, then list and export."""
-    from bot.cli import main
+    from bot.cli.main import main
 
     for name in ("DATABASE_URL", "HASH_SECRET", "FAQ_DIR"):
         monkeypatch.delenv(name, raising=False)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 
-from bot import i18n
-from bot.app import build_application
-from bot.config import Settings
-from bot.desk import Desk
+from bot.core import i18n
+from bot.core.config import Settings
+from bot.core.desk import Desk
+from bot.telegram.app import build_application
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ROOT / "locales"
@@ -20,7 +19,6 @@ POT = LOCALES / "messages.pot"
 BABEL_CFG = ROOT / "babel.cfg"
 
 # botapi_server and tg_support live beside the Telegram tests (there are no test packages)
-sys.path.insert(0, str(ROOT / "tests" / "telegram"))
 
 from botapi_server import BotApiServer  # noqa: E402
 from tg_support import HASH_SECRET, RETENTION_DAYS, TOKEN, Driver, InProcessRequest  # noqa: E402
@@ -41,7 +39,7 @@ __all__ = [
 
 
 def use_locales(monkeypatch: pytest.MonkeyPatch, directory: Path) -> None:
-    """Point :mod:`bot.i18n` at ``directory`` and forget what it loaded."""
+    """Point :mod:`bot.core.i18n` at ``directory`` and forget what it loaded."""
     monkeypatch.setattr(i18n, "locales_dir", lambda: directory)
     i18n.reload()
 

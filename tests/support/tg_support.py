@@ -15,10 +15,10 @@ from botapi_server import ApiError, BotApiServer, Call, Upload
 from telegram import Update
 from telegram.request import BaseRequest, RequestData
 
-from bot.app import build_application
-from bot.config import Settings
-from bot.context import BotApplication
-from bot.desk import Desk
+from bot.core.config import Settings
+from bot.core.desk import Desk
+from bot.telegram.app import build_application
+from bot.telegram.context import BotApplication
 from storage import Storage
 
 TOKEN = "123:TEST"

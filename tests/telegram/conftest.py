@@ -25,9 +25,9 @@ from tg_support import (
     started_app,
 )
 
-from bot.config import Settings
-from bot.context import BotApplication
-from bot.desk import Desk
+from bot.core.config import Settings
+from bot.core.desk import Desk
+from bot.telegram.context import BotApplication
 from faq.loader import load_tree
 from storage import Storage
 

@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tg_support import Driver, sent
 
-from bot.context import BotApplication
-from bot.desk import Desk, Reply
-from bot.handlers.text import blank
-from bot.render import MAX_MESSAGE_CHARS, render_reply, visible_length
+from bot.core.desk import Desk, Reply
+from bot.telegram.context import BotApplication
+from bot.telegram.handlers.text import blank
+from bot.telegram.render.answers import MAX_MESSAGE_CHARS, render_reply, visible_length
 from faq.markup import TELEGRAM_TAGS, html_problems
 from faq.models import LANGUAGES
 from storage import Storage

@@ -4,7 +4,6 @@ keeps answering at once, and every record arrives exactly once when the database
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -14,15 +13,13 @@ from pathlib import Path
 import aiosqlite
 import pytest
 from botapi_server import BotApiServer
+from storage_testlib import TcpProxy, pg_schema, pg_url, query
 from tg_support import HASH_SECRET, Driver, InProcessRequest, sent
 
-from bot.app import build_application
-from bot.config import Settings
-from bot.desk import Desk
+from bot.core.config import Settings
+from bot.core.desk import Desk
+from bot.telegram.app import build_application
 from storage import Storage
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "storage"))
-from storage_testlib import TcpProxy, pg_schema, pg_url, query
 
 UNANSWERABLE = ["qwertzuiop asdfghjkl", "zzzzqqq xxxyyy", "blorptastic frumious"]
 #: A reply while the database is away may take this long at most (seconds).

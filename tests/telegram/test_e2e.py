@@ -22,9 +22,9 @@ from typing import Any
 import pytest
 from botapi_server import BotApiServer, Call, parse_html
 
-from bot import callback_data as cb
-from bot import i18n
-from bot.desk import Desk
+from bot.core import i18n
+from bot.core.desk import Desk
+from bot.telegram import callback_data as cb
 from storage import Storage
 
 pytestmark = pytest.mark.e2e

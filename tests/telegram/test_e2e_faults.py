@@ -16,8 +16,8 @@ import pytest
 from botapi_server import BotApiServer, Fault
 from test_e2e import ROOT, SECRET, TOKEN, BotProcess, _env
 
-from bot.desk import Desk
-from bot.render import render_reply
+from bot.core.desk import Desk
+from bot.telegram.render.answers import render_reply
 from storage import Storage
 
 pytestmark = pytest.mark.e2e

@@ -3,7 +3,7 @@ meets flood control, server errors, slow answers and dropped connections on ``se
 and ``getUpdates``. It recovers; every message is answered exactly once where the Bot API
 says what happened, and never twice; every unanswered question is recorded exactly once.
 
-See :mod:`bot.delivery` for what "exactly once" means at the Bot API boundary.
+See :mod:`bot.telegram.delivery` for what "exactly once" means at the Bot API boundary.
 """
 
 from __future__ import annotations
@@ -23,13 +23,18 @@ from telegram import Update
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from tg_support import HASH_SECRET, TOKEN, Driver, sent
 
-from bot.app import build_application
-from bot.config import Settings
-from bot.context import BotApplication
-from bot.delivery import BotApiRequest, DeliveryUncertain, NotDelivered, ResilientRateLimiter
-from bot.desk import Desk
-from bot.render import render_reply
-from bot.run import serve
+from bot.core.config import Settings
+from bot.core.desk import Desk
+from bot.telegram.app import build_application
+from bot.telegram.context import BotApplication
+from bot.telegram.delivery import (
+    BotApiRequest,
+    DeliveryUncertain,
+    NotDelivered,
+    ResilientRateLimiter,
+)
+from bot.telegram.render.answers import render_reply
+from bot.telegram.run import serve
 from storage import Storage
 
 #: Questions the bundled FAQ cannot answer (checked in ``unanswerable``).

@@ -7,9 +7,9 @@ import pytest
 from botapi_server import BotApiServer
 from tg_support import Driver, sent
 
-from bot.config import Settings
-from bot.context import BotApplication
-from bot.handlers.flood import FLOOD_GATE, FloodGate
+from bot.core.config import Settings
+from bot.telegram.context import BotApplication
+from bot.telegram.handlers.flood import FLOOD_GATE, FloodGate
 
 QUESTION = "how do I find a room?"
 

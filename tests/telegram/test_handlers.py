@@ -11,11 +11,11 @@ import pytest
 from botapi_server import BotApiServer, parse_html
 from tg_support import RETENTION_DAYS, Driver, buttons, data_of, sent
 
-from bot import callback_data as cb
-from bot import i18n
-from bot.context import BotApplication
-from bot.desk import Desk, Reply
-from bot.i18n import language_name
+from bot.core import i18n
+from bot.core.desk import Desk, Reply
+from bot.core.i18n import language_name
+from bot.telegram import callback_data as cb
+from bot.telegram.context import BotApplication
 from faq.models import LANGUAGES
 from storage import Storage
 

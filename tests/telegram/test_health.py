@@ -15,12 +15,12 @@ import pytest
 from botapi_server import BotApiServer
 from tg_support import HASH_SECRET, TOKEN
 
-from bot import health
-from bot.app import build_application
-from bot.cli import main
-from bot.config import Settings
-from bot.desk import Desk
-from bot.run import serve
+from bot.cli.main import main
+from bot.core.config import Settings
+from bot.core.desk import Desk
+from bot.telegram import health
+from bot.telegram.app import build_application
+from bot.telegram.run import serve
 from storage import Storage
 
 

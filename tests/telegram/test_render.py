@@ -10,12 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from telegram import Message, MessageEntity
 
-from bot import callback_data as cb
-from bot.app import bot_commands, file_base_url
-from bot.config import Settings
-from bot.handlers.text import addressed_text
-from bot.render import MAX_MESSAGE_CHARS, split_html, visible_length
-from bot.run import settings_problem
+from bot.core.config import Settings
+from bot.telegram import callback_data as cb
+from bot.telegram.app import bot_commands, file_base_url
+from bot.telegram.handlers.text import addressed_text
+from bot.telegram.render.answers import MAX_MESSAGE_CHARS, split_html, visible_length
+from bot.telegram.run import settings_problem
 from faq.markup import TELEGRAM_TAGS, html_problems
 from faq.models import LANGUAGES
 

@@ -16,11 +16,11 @@ from sqlalchemy.exc import OperationalError
 from tg_support import Driver, sent
 from tornado.httpserver import HTTPServer
 
-from bot.config import Settings
-from bot.context import BotApplication
-from bot.desk import Desk, Reply
-from bot.handlers.flood import FLOOD_GATE, FloodGate
-from bot.run import SECRET_HEADER, settings_problem, webhook_app
+from bot.core.config import Settings
+from bot.core.desk import Desk, Reply
+from bot.telegram.context import BotApplication
+from bot.telegram.handlers.flood import FLOOD_GATE, FloodGate
+from bot.telegram.run import SECRET_HEADER, settings_problem, webhook_app
 from storage import Storage
 
 MARKER = "Xylophone7Marker"

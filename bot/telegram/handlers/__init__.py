@@ -15,8 +15,18 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import BotApplication, BotContext
-from bot.handlers import callbacks, commands, contact, errors, flood, handoff, inline, staff, text
+from bot.telegram.context import BotApplication, BotContext
+from bot.telegram.handlers import (
+    callbacks,
+    commands,
+    contact,
+    errors,
+    flood,
+    handoff,
+    inline,
+    staff,
+    text,
+)
 
 #: Telegram marks commands with a ``bot_command`` entity; a client that did not is still
 #: understood (see the :class:`PrefixHandler` below).

@@ -10,9 +10,10 @@ from collections.abc import Awaitable, Callable
 from telegram import CallbackQuery, Chat, Message, Update
 from telegram.error import BadRequest, TelegramError
 
-from bot import callback_data as cb
-from bot.context import BotContext
-from bot.handlers.common import (
+from bot.core.i18n import format_number, gettext, language_name, ngettext
+from bot.telegram import callback_data as cb
+from bot.telegram.context import BotContext
+from bot.telegram.handlers.common import (
     edit_rendered,
     forget_questions,
     record_reply,
@@ -21,10 +22,9 @@ from bot.handlers.common import (
     take_question,
     user_language,
 )
-from bot.handlers.contact import offer_human
-from bot.handlers.handoff import remember_unanswered
-from bot.i18n import format_number, gettext, language_name, ngettext
-from bot.render import (
+from bot.telegram.handlers.contact import offer_human
+from bot.telegram.handlers.handoff import remember_unanswered
+from bot.telegram.render.answers import (
     Rendered,
     answer_keyboard,
     browse_answer,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot import callback_data as cb
-from bot.context import BotContext
-from bot.handlers.common import is_private, reply_rendered, send_entry, user_language
-from bot.i18n import format_list, format_number, gettext, language_name, ngettext
-from bot.render import (
+from bot.core.i18n import format_list, format_number, gettext, language_name, ngettext
+from bot.telegram import callback_data as cb
+from bot.telegram.context import BotContext
+from bot.telegram.handlers.common import is_private, reply_rendered, send_entry, user_language
+from bot.telegram.render.answers import (
     N_,
     Rendered,
     category_menu,
@@ -161,7 +161,7 @@ async def forget(update: Update, context: BotContext) -> None:
 async def unknown_command(update: Update, context: BotContext) -> None:
     """A command nobody handled (private chats only): point to /help.
 
-    Registered after every other handler (see :mod:`bot.app`), so a command another module
+    Registered after every other handler (see :mod:`bot.telegram.app`), so a command another module
     keeps to itself (staff commands) gets exactly this answer from anyone else.
     """
     message = update.effective_message

@@ -12,11 +12,11 @@ from typing import Any
 from telegram import CallbackQuery, Chat, Message, Update
 from telegram.error import BadRequest
 
-from bot import recording
-from bot.context import BotContext
-from bot.desk import Reply
-from bot.i18n import negotiate
-from bot.render import Rendered, render_reply
+from bot.core import recording
+from bot.core.desk import Reply
+from bot.core.i18n import negotiate
+from bot.telegram.context import BotContext
+from bot.telegram.render.answers import Rendered, render_reply
 from faq.models import FALLBACK_LANGUAGE, LANGUAGES
 
 log = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ async def record_reply(
     *,
     event: tuple[object, ...] | None = None,
 ) -> None:
-    """Record ``reply`` in the bot's storage (see :func:`bot.recording.record_reply`)."""
+    """Record ``reply`` in the bot's storage (see :func:`bot.core.recording.record_reply`)."""
     await recording.record_reply(context.storage, reply, user_id, event=event)
 
 

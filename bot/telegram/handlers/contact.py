@@ -1,7 +1,7 @@
 """/contact and the "talk to a person" button.
 
 In a private chat, with a staff chat configured, both start the handoff to a person
-(:mod:`bot.handlers.handoff`: consent, the question to the staff chat, replies relayed).
+(:mod:`bot.telegram.handlers.handoff`: consent, the question to the staff chat, replies relayed).
 Otherwise, and when the user cannot open another handoff today, they answer with the
 ``general-human`` FAQ entry (how to reach people). Every way in goes through
 :func:`offer_human`.
@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from telegram import Message, Update
 
-from bot.context import BotContext
-from bot.handlers import handoff
-from bot.handlers.common import reply_rendered, send_entry, user_language
-from bot.i18n import gettext
-from bot.render import Rendered
+from bot.core.i18n import gettext
+from bot.telegram.context import BotContext
+from bot.telegram.handlers import handoff
+from bot.telegram.handlers.common import reply_rendered, send_entry, user_language
+from bot.telegram.render.answers import Rendered
 from faq.markup import escape
 
 #: The FAQ entry that says how to reach a person.

@@ -1,7 +1,7 @@
 """The error handler: log the exception with its traceback, tell the user (in their language)
 that something went wrong, and nothing about what.
 
-A reply that may or may not have reached Telegram (:class:`bot.delivery.DeliveryUncertain`)
+A reply that may or may not have reached Telegram (:class:`bot.telegram.delivery.DeliveryUncertain`)
 gets no apology: the user may well have the answer, and a second message would be wrong
 either way."""
 
@@ -12,9 +12,9 @@ import logging
 from telegram import Message, Update
 from telegram.error import Forbidden, NetworkError, TelegramError
 
-from bot.context import BotContext
-from bot.delivery import DeliveryUncertain
-from bot.i18n import gettext, negotiate
+from bot.core.i18n import gettext, negotiate
+from bot.telegram.context import BotContext
+from bot.telegram.delivery import DeliveryUncertain
 from faq.markup import escape
 from faq.models import FALLBACK_LANGUAGE
 
@@ -55,7 +55,7 @@ async def on_error(update: object, context: BotContext) -> None:
     )
     message, chat = update.effective_message, update.effective_chat
     try:
-        # (a button press is answered already, see bot.handlers.callbacks: write in the chat)
+        # (a button press is answered already, see bot.telegram.handlers.callbacks: write in the chat)
         if isinstance(message, Message):
             await message.reply_text(escape(text), do_quote=False)
         elif chat is not None:

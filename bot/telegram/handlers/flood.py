@@ -23,10 +23,10 @@ from telegram import Chat, Update
 from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
-from bot.context import BotContext
-from bot.handlers.common import user_language
-from bot.handlers.text import addressed_text
-from bot.i18n import gettext
+from bot.core.i18n import gettext
+from bot.telegram.context import BotContext
+from bot.telegram.handlers.common import user_language
+from bot.telegram.handlers.text import addressed_text
 from faq.markup import escape
 
 #: ``bot_data`` key of the :class:`FloodGate`.

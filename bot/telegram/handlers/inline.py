@@ -13,11 +13,11 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 
-from bot.context import BotContext
-from bot.desk import Desk, Reply
-from bot.handlers.common import user_language
-from bot.i18n import gettext
-from bot.render import split_html
+from bot.core.desk import Desk, Reply
+from bot.core.i18n import gettext
+from bot.telegram.context import BotContext
+from bot.telegram.handlers.common import user_language
+from bot.telegram.render.answers import split_html
 from faq.markup import to_plain
 
 #: How many answers a query offers.

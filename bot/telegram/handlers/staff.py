@@ -8,7 +8,7 @@ made-up command, and the reply (or, in groups, the silence) cannot tell them apa
 button pressed by anyone else (a forged callback) is answered without a word. The commands
 are advertised in the staff chat only (``setMyCommands`` with a chat scope).
 
-Staff texts are English (see :mod:`bot.staff_render`).
+Staff texts are English (see :mod:`bot.telegram.render.staff`).
 """
 
 from __future__ import annotations
@@ -31,14 +31,14 @@ from telegram import (
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot import callback_data as cb
-from bot.config import Settings
-from bot.context import SETTINGS, BotApplication, BotContext
-from bot.digest import post_digest, schedule_digest
-from bot.drafts import make_draft
-from bot.faq_reload import reload_faq, start_watching
-from bot.staff_render import plural, unanswered_message
-from bot.staff_render import stats_message as render_stats
+from bot.core.config import Settings
+from bot.core.digest import post_digest, schedule_digest
+from bot.core.drafts import make_draft
+from bot.telegram import callback_data as cb
+from bot.telegram.context import SETTINGS, BotApplication, BotContext
+from bot.telegram.jobs.faq_reload import reload_faq, start_watching
+from bot.telegram.render.staff import plural, unanswered_message
+from bot.telegram.render.staff import stats_message as render_stats
 from faq.markup import escape
 from storage import StorageUnavailable
 

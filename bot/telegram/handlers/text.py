@@ -2,7 +2,7 @@
 
 In private chats every text message is a question. In groups the bot only answers messages
 that mention it (``@botusername``, removed before the desk sees the text); commands are
-handled in :mod:`bot.handlers.commands`.
+handled in :mod:`bot.telegram.handlers.commands`.
 
 The desk's work is CPU-bound (up to a few hundred milliseconds for a 4,096-character
 message: the safety check and language detection read all of it), so it runs in a worker
@@ -19,17 +19,17 @@ import unicodedata
 
 from telegram import Message, MessageEntity, Update
 
-from bot.context import BotContext
-from bot.handlers import handoff
-from bot.handlers.common import (
+from bot.core.i18n import gettext
+from bot.telegram.context import BotContext
+from bot.telegram.handlers import handoff
+from bot.telegram.handlers.common import (
     is_private,
     record_reply,
     remember_question,
     reply_rendered,
     user_language,
 )
-from bot.i18n import gettext
-from bot.render import Rendered, render_reply
+from bot.telegram.render.answers import Rendered, render_reply
 from faq.markup import escape
 
 

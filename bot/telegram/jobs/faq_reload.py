@@ -1,7 +1,7 @@
 """Reload the FAQ files while the bot runs: the staff's /reload and ``run --watch-faq``.
 
 A reload loads and validates the whole tree and builds the desk's indexes in a worker thread,
-then switches the running desk over in one step (:meth:`bot.desk.Desk.adopt`). When the files
+then switches the running desk over in one step (:meth:`bot.core.desk.Desk.adopt`). When the files
 have errors nothing changes: the bot keeps answering from the tree it had, and the result
 names every problem (file, line, field) for the staff chat.
 
@@ -23,10 +23,10 @@ from typing import Any, cast
 
 from telegram.error import TelegramError
 
-from bot.config import Settings
-from bot.context import DESK, SETTINGS, BotApplication, BotContext
-from bot.desk import Desk
-from bot.staff_render import reload_failed_message, reload_ok_message
+from bot.core.config import Settings
+from bot.core.desk import Desk
+from bot.telegram.context import DESK, SETTINGS, BotApplication, BotContext
+from bot.telegram.render.staff import reload_failed_message, reload_ok_message
 from faq.decision import Thresholds
 from faq.lint import lint
 from faq.loader import BUNDLED_FAQ_DIR, FaqLoadError, FaqProblem, load_tree

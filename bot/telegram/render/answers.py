@@ -1,7 +1,7 @@
 """Turn what the desk says into Telegram messages: HTML text parts plus inline keyboards.
 
 Nothing here sends anything; the handlers do. Every interface text goes through
-:func:`bot.i18n.gettext` and is HTML-escaped before it is put into a message, so a translation
+:func:`bot.core.i18n.gettext` and is HTML-escaped before it is put into a message, so a translation
 (or a user's first name) can never break Telegram's HTML parser. Long texts are split by
 :func:`split_html` at paragraph, line or word boundaries with tags closed and reopened
 around each cut; a keyboard always goes on the last part.
@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callback_data as cb
-from bot.desk import Reply
-from bot.i18n import gettext, language_name
+from bot.core.desk import Reply
+from bot.core.i18n import gettext, language_name
+from bot.telegram import callback_data as cb
 from faq.markup import escape, to_plain
 from faq.models import LANGUAGES, FaqTree
 

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callback_data as cb
-from bot.render import MAX_MESSAGE_CHARS, visible_length
+from bot.telegram import callback_data as cb
+from bot.telegram.render.answers import MAX_MESSAGE_CHARS, visible_length
 from faq.loader import FaqProblem
 from faq.markup import escape
 from faq.models import LANGUAGES, FaqTree

@@ -19,15 +19,15 @@ from i18n_support import (
     use_locales,
 )
 
-from bot import i18n
-from bot.config import Settings
-from bot.desk import Desk
+from bot.core import i18n
+from bot.core.config import Settings
+from bot.core.desk import Desk
 from faq.loader import load_tree
 
 
 @pytest.fixture
 def locales_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A copy of the ``.po`` catalogues (no ``.mo``) that :mod:`bot.i18n` reads from."""
+    """A copy of the ``.po`` catalogues (no ``.mo``) that :mod:`bot.core.i18n` reads from."""
     target = tmp_path / "locales"
     shutil.copytree(LOCALES, target, ignore=shutil.ignore_patterns("*.mo", ".*"))
     use_locales(monkeypatch, target)

@@ -13,8 +13,8 @@ import pytest
 from i18n_support import TOKEN, BotApiServer, make_settings, running_bot
 from tg_support import sent
 
-from bot import i18n
-from bot.desk import Desk
+from bot.core import i18n
+from bot.core.desk import Desk
 
 WELCOME = "Welcome to Leiden! 👋"
 
@@ -27,7 +27,7 @@ def i18n_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [
         r.getMessage()
         for r in caplog.records
-        if r.name == "bot.i18n" and r.levelno >= logging.WARNING
+        if r.name == "bot.core.i18n" and r.levelno >= logging.WARNING
     ]
 
 

@@ -11,10 +11,10 @@ import pytest
 from i18n_support import RETENTION_DAYS, BotApiServer, Driver, running_bot
 from tg_support import buttons, sent
 
-from bot import i18n
-from bot.config import Settings
-from bot.desk import Desk
-from bot.handlers.commands import COMMANDS
+from bot.core import i18n
+from bot.core.config import Settings
+from bot.core.desk import Desk
+from bot.telegram.handlers.commands import COMMANDS
 from faq.models import FALLBACK_LANGUAGE, LANGUAGES
 
 DEFAULT_SCOPE = '{"type": "default"}'

@@ -5,15 +5,11 @@ in-process fake Bot API of ``tests/telegram`` (its helpers are imported from the
 
 from __future__ import annotations
 
-import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "telegram"))
-
 from botapi_server import BotApiServer
 from staff_support import STAFF_CHAT_ID, STAFF_USER_ID
 from tg_support import (
@@ -25,9 +21,9 @@ from tg_support import (
     started_app,
 )
 
-from bot.config import Settings
-from bot.context import BotApplication, BotContext
-from bot.desk import Desk
+from bot.core.config import Settings
+from bot.core.desk import Desk
+from bot.telegram.context import BotApplication, BotContext
 from faq.loader import load_tree
 from storage import Storage
 

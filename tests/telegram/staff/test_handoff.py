@@ -11,8 +11,8 @@ from botapi_server import BotApiServer
 from staff_support import STAFF_CHAT_ID, chats_written_to, reply_to, sent_to
 from tg_support import Driver, data_of, sent
 
-from bot.context import SETTINGS, BotApplication
-from bot.i18n import gettext
+from bot.core.i18n import gettext
+from bot.telegram.context import SETTINGS, BotApplication
 from storage import Storage
 
 CONSENT = ["hc:anon", "hc:name", "hc:no"]

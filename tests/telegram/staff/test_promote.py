@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.cli import main
+from bot.cli.main import main
 from faq.draft import skeleton, suggest_id
 from storage import Storage
 

@@ -25,12 +25,12 @@ from staff_support import (
 )
 from tg_support import Driver, data_of, sent
 
-from bot.config import Settings
-from bot.context import DESK, BotApplication, BotContext
-from bot.desk import Desk
-from bot.digest import digest_job
-from bot.faq_reload import start_watching, watch_job
-from bot.handlers.staff import STAFF_COMMANDS
+from bot.core.config import Settings
+from bot.core.desk import Desk
+from bot.core.digest import digest_job
+from bot.telegram.context import DESK, BotApplication, BotContext
+from bot.telegram.handlers.staff import STAFF_COMMANDS
+from bot.telegram.jobs.faq_reload import start_watching, watch_job
 from faq.loader import load_tree
 from storage import Storage
 
@@ -301,8 +301,8 @@ async def test_watcher_reloads_changed_files_and_reports_problems(
 
 
 def test_run_watch_faq_flag(monkeypatch: Any, tmp_path: Path) -> None:
-    from bot import cli_run
-    from bot.cli import main
+    from bot.cli import ops as cli_run
+    from bot.cli.main import main
 
     seen: list[Settings] = []
     monkeypatch.setattr(cli_run, "run", lambda settings, webhook: seen.append(settings) or 0)

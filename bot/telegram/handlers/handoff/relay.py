@@ -42,12 +42,12 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
-from bot import callback_data as cb
-from bot.context import SETTINGS, BotApplication, BotContext
-from bot.handlers.common import edit_rendered, record_reply, reply_rendered, user_language
-from bot.i18n import gettext
-from bot.render import Rendered, button_label, render_reply
-from bot.staff_render import (
+from bot.core.i18n import gettext
+from bot.telegram import callback_data as cb
+from bot.telegram.context import SETTINGS, BotApplication, BotContext
+from bot.telegram.handlers.common import edit_rendered, record_reply, reply_rendered, user_language
+from bot.telegram.render.answers import Rendered, button_label, render_reply
+from bot.telegram.render.staff import (
     handoff_follow_up_message,
     handoff_header,
     handoff_question_message,

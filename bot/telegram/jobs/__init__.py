@@ -1,0 +1,1 @@
+"""Jobs that run beside the handlers: the daily digest and the FAQ reload/watch."""
