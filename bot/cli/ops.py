@@ -1,16 +1,120 @@
-"""The ``welcomebot run`` and ``welcomebot health`` subcommands (added to the command line by
-:mod:`bot.cli.main`)."""
+"""Operations: ``run`` the bot, its ``health`` check, ``db upgrade``, ``faq check`` and
+``eval`` (figures on a labelled question file)."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
+import sys
 from pathlib import Path
 
-from bot.core.config import Settings
-from bot.telegram import health
-from bot.telegram.run import run
+from bot.cli.common import faq_dir, load_desk
+from bot.core.config import Settings, SettingsError
+from faq.evaluation import Item, Outcome, evaluate, load_items
+from faq.lint import lint
+from faq.loader import FaqLoadError, load_tree
+from faq.models import LANGUAGES, FaqTree
 
 
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    """Add ``faq check``, ``eval``, ``run``, ``health`` and ``db upgrade``."""
+    faq = sub.add_parser("faq", help="work with the FAQ files")
+    faq_sub = faq.add_subparsers(dest="faq_command", metavar="ACTION", required=True)
+    check = faq_sub.add_parser(
+        "check", parents=[common], help="validate and lint the FAQ files (exit 1 on errors)"
+    )
+    check.add_argument("--strict", action="store_true", help="also exit 1 when there are warnings")
+    check.set_defaults(func=cmd_faq_check)
+
+    ev = sub.add_parser("eval", parents=[common], help="figures on a labelled question file")
+    ev.add_argument("file", type=Path, help="YAML list of {q, lang, expect}")
+    ev.add_argument(
+        "--only-present", action="store_true", help="skip questions whose entry is not in this FAQ"
+    )
+    ev.add_argument("--lang", choices=LANGUAGES, help="preferred language passed to the desk")
+    ev.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ev.add_argument("--misses", action="store_true", help="list every question that went wrong")
+    ev.set_defaults(func=cmd_eval)
+
+    _register_run(sub)
+    from bot.telegram import health
+
+    health.register(sub)
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", metavar="COMMAND", required=True)
+    upgrade = db_commands.add_parser("upgrade", help="migrate the database to the newest schema")
+    upgrade.set_defaults(func=cmd_db_upgrade)
+
+
+# --------------------------------------------------------------------------- faq check
+def cmd_faq_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Validate (errors: exit 1) and lint (warnings) an FAQ tree."""
+    root = faq_dir(args, settings)
+    try:
+        tree = load_tree(root)
+    except FaqLoadError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        print(f"{len(exc.problems)} error(s)", file=sys.stderr)
+        return 1
+    warnings = lint(tree)
+    for warning in warnings:
+        print(f"warning: {warning}")
+    _summary(tree, len(warnings))
+    return 1 if args.strict and warnings else 0
+
+
+def _summary(tree: FaqTree, warnings: int) -> None:
+    languages = sorted(
+        {lang for e in tree.entries.values() for lang in e.translations}, key=LANGUAGES.index
+    )
+    print(
+        f"{len(tree.entries)} entries in {len(tree.categories())} categories, languages "
+        f"{' '.join(languages)}; {len(tree.smalltalk)} smalltalk kinds; "
+        f"{len(tree.synonyms)} synonym groups; {warnings} warning(s)"
+    )
+
+
+# --------------------------------------------------------------------------- eval
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    """Figures on a labelled question file, overall and per language."""
+    desk = load_desk(args, settings)
+    try:
+        items = load_items(args.file)
+    except (OSError, ValueError) as exc:
+        raise SettingsError(str(exc)) from None
+
+    def answer(item: Item) -> Outcome:
+        reply = desk.reply(item.question, preferred_language=args.lang)
+        return Outcome(
+            reply.kind,
+            reply.entry,
+            reply.suggestions,
+            tuple(c.entry for c in reply.candidates),
+            reply.language,
+        )
+
+    report = evaluate(
+        items, answer, known_entries=list(desk.tree.entries) if args.only_present else None
+    )
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        print(report.table())
+        if report.skipped:
+            print(f"({report.skipped} items skipped: their entry is not in this FAQ)")
+        if args.misses:
+            print("\nmisses:")
+            for miss in report.overall.misses:
+                print("  " + miss)
+    return 0
+
+
+# --------------------------------------------------------------------------- run
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Run the Telegram bot; the exit code."""
     faq_dir = getattr(args, "faq_dir", None)
@@ -18,11 +122,12 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         settings = settings.model_copy(update={"faq_dir": faq_dir})
     if getattr(args, "watch_faq", False):
         settings = settings.model_copy(update={"watch_faq": True})
+    from bot.telegram.run import run  # Telegram is imported only when the bot runs
+
     return run(settings, webhook=bool(args.webhook))
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``run [--webhook] [--faq-dir DIR]`` and ``health [--webhook] [--max-age S]``."""
+def _register_run(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "run",
         help="run the Telegram bot (long polling; --webhook for webhook mode)",
@@ -48,4 +153,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "change keeps the previous FAQ and is reported to the staff chat); also WATCH_FAQ=1",
     )
     parser.set_defaults(func=cmd_run)
-    health.register(subparsers)
+
+
+# --------------------------------------------------------------------------- db
+def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    """``welcomebot db upgrade``: apply pending migrations."""
+    from storage import StorageError, upgrade_database
+
+    try:
+        before, after = asyncio.run(upgrade_database(settings.effective_database_url))
+    except StorageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if before == after:
+        print(f"Database already at revision {after}.")
+    else:
+        print(f"Database upgraded from revision {before or '(empty)'} to {after}.")
+    return 0

@@ -1,7 +1,7 @@
-"""Command line for the welfare team: database upgrade, unanswered questions (list, export,
-resolve, ignore, promote to a draft FAQ entry), stats, purge.
+"""Command line for the welfare team: unanswered questions (list, export, resolve, ignore,
+promote to a draft FAQ entry), stats, purge.
 
-``bot/cli.py`` calls :func:`register` with its sub-command parsers. Every command sets
+:mod:`bot.cli.main` calls :func:`register` with its sub-command parsers. Every command sets
 ``func`` to a callable taking ``(args, settings)`` and returning the exit code. The commands
 work on ``settings.effective_database_url`` (an SQLite file in the data directory unless
 ``DATABASE_URL`` says otherwise) and never print a user hash.
@@ -31,7 +31,6 @@ from storage import (
     StorageError,
     UnansweredGroup,
     UnansweredRow,
-    upgrade_database,
 )
 
 T = TypeVar("T")
@@ -41,12 +40,11 @@ EXPORT_COLUMNS = ("id", "created_at", "language", "status", "text", "candidates"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``db``, ``unanswered``, ``stats`` and ``purge`` to the ``welcomebot`` parser."""
-    db = subparsers.add_parser("db", help="database maintenance")
-    db_commands = db.add_subparsers(dest="db_command", metavar="COMMAND", required=True)
-    upgrade = db_commands.add_parser("upgrade", help="migrate the database to the newest schema")
-    upgrade.set_defaults(func=cmd_db_upgrade)
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+) -> None:
+    """Add ``unanswered``, ``stats`` and ``purge`` to the ``welcomebot`` parser."""
 
     unanswered = subparsers.add_parser(
         "unanswered", help="questions the bot could not answer (welfare team)"
@@ -137,19 +135,6 @@ def _time(value: datetime) -> str:
 
 
 # ---------------------------------------------------------------------- commands
-def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
-    """``welcomebot db upgrade``: apply pending migrations."""
-    try:
-        before, after = asyncio.run(upgrade_database(settings.effective_database_url))
-    except StorageError as exc:
-        return _error(str(exc))
-    if before == after:
-        print(f"Database already at revision {after}.")
-    else:
-        print(f"Database upgraded from revision {before or '(empty)'} to {after}.")
-    return 0
-
-
 def cmd_unanswered_list(args: argparse.Namespace, settings: Settings) -> int:
     """``welcomebot unanswered list``: grouped near-duplicates, most frequent first."""
     try:

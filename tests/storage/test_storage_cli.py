@@ -1,8 +1,7 @@
-"""The welfare team's commands (bot/cli_staff.py), run the way ``welcomebot`` runs them."""
+"""The welfare team's commands (bot/cli/staff.py, db upgrade in bot/cli/ops.py), run the way ``welcomebot`` runs them."""
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import csv
 import io
@@ -12,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.cli.staff import register
+from bot.cli.main import build_parser
 from bot.core.config import load_settings
 from storage import Storage
 from storage.migrate import head_revision
@@ -32,10 +31,8 @@ def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, database_url: str) -> d
 
 
 def welcomebot(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """Parse ``argv`` with the staff commands registered and run it: (exit code, out, err)."""
-    parser = argparse.ArgumentParser(prog="welcomebot")
-    register(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(argv)
+    """Parse ``argv`` with its command's module registered and run it: (exit code, out, err)."""
+    args = build_parser(argv[0]).parse_args(argv)
     code = args.func(args, load_settings())
     out, err = capsys.readouterr()
     return code, out, err

@@ -301,11 +301,11 @@ async def test_watcher_reloads_changed_files_and_reports_problems(
 
 
 def test_run_watch_faq_flag(monkeypatch: Any, tmp_path: Path) -> None:
-    from bot.cli import ops as cli_run
     from bot.cli.main import main
+    from bot.telegram import run as run_module
 
     seen: list[Settings] = []
-    monkeypatch.setattr(cli_run, "run", lambda settings, webhook: seen.append(settings) or 0)
+    monkeypatch.setattr(run_module, "run", lambda settings, webhook: seen.append(settings) or 0)
     monkeypatch.chdir(tmp_path)
     assert main(["run", "--watch-faq"]) == 0
     assert main(["run"]) == 0
