@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.cli.common import faq_dir, load_desk
 from bot.core.config import Settings, SettingsError
+from bot.core.leiden import today as leiden_today
 from faq.evaluation import Item, Outcome, evaluate, load_items
 from faq.lint import lint
 from faq.loader import FaqLoadError, load_tree
@@ -61,7 +62,7 @@ def cmd_faq_check(args: argparse.Namespace, settings: Settings) -> int:
             print(f"error: {problem}", file=sys.stderr)
         print(f"{len(exc.problems)} error(s)", file=sys.stderr)
         return 1
-    warnings = lint(tree)
+    warnings = lint(tree, today=leiden_today())
     for warning in warnings:
         print(f"warning: {warning}")
     _summary(tree, len(warnings))

@@ -16,12 +16,14 @@ import csv
 import json
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from bot.core.config import Settings
 from bot.core.drafts import Draft, make_draft
+from bot.core.leiden import today as leiden_today
+from bot.core.text import one_line, plural
 from faq.loader import BUNDLED_FAQ_DIR, FaqLoadError, load_tree
 from storage import (
     STATUSES,
@@ -150,7 +152,7 @@ def cmd_unanswered_list(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     total = sum(g.count for g in groups)
     print(
-        f"{_plural(len(groups), 'group')} of {what} ({_plural(total, 'question')}), "
+        f"{plural(len(groups), 'group')} of {what} ({plural(total, 'question')}), "
         "most frequent first:"
     )
     for group in groups:
@@ -160,7 +162,7 @@ def cmd_unanswered_list(args: argparse.Namespace, settings: Settings) -> int:
             f"last seen {_time(group.last_seen)}"
         )
         for sample in group.samples:
-            print(f"    {_one_line(sample)}")
+            print(f"    {one_line(sample, 100)}")
         if group.candidates:
             best = ", ".join(f"{entry} ({score:.0f})" for entry, score in group.candidates[:3])
             print(f"    closest entries: {best}")
@@ -195,7 +197,7 @@ def cmd_unanswered_status(args: argparse.Namespace, settings: Settings) -> int:
         return _error(f"no unanswered question with id {args.id} (see 'unanswered list')")
     except StorageError as exc:
         return _error(str(exc))
-    print(f"Marked {_plural(changed, 'question')} as {args.status} (the group of #{args.id}).")
+    print(f"Marked {plural(changed, 'question')} as {args.status} (the group of #{args.id}).")
     return 0
 
 
@@ -221,7 +223,7 @@ def cmd_unanswered_promote(args: argparse.Namespace, settings: Settings) -> int:
         draft = await make_draft(
             storage,
             args.id,
-            today=date.today(),
+            today=leiden_today(),
             category=args.category,
             entry_id=args.new_id,
             taken=_taken_ids(root),
@@ -251,13 +253,13 @@ def cmd_unanswered_promote(args: argparse.Namespace, settings: Settings) -> int:
     group = draft.group
     print(
         f"Wrote {path}: draft entry {draft.entry_id!r} with "
-        f"{_plural(draft.variants, 'question variant')} in {', '.join(draft.languages)}."
+        f"{plural(draft.variants, 'question variant')} in {', '.join(draft.languages)}."
     )
     if changed is None:
         print(f"Could not mark group #{group.id} as added (database unavailable); do it later.")
     else:
         print(
-            f"Marked group #{group.id} ({_plural(changed, 'question')}) as added, so it leaves "
+            f"Marked group #{group.id} ({plural(changed, 'question')}) as added, so it leaves "
             "the unanswered list."
         )
     print(
@@ -337,15 +339,6 @@ def _counts(day: DayCounts) -> list[int]:
 
 def _cell(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def _one_line(text: str, width: int = 100) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
 def _group_json(group: UnansweredGroup) -> dict[str, Any]:

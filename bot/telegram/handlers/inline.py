@@ -15,6 +15,7 @@ from telegram.constants import ParseMode
 
 from bot.core.desk import Desk, Reply
 from bot.core.i18n import gettext
+from bot.core.text import ellipsis
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import user_language
 from bot.telegram.render.answers import split_html
@@ -37,7 +38,7 @@ def _result_id(entry_id: str) -> str:
 
 def _preview(reply: Reply) -> str:
     plain = " ".join(to_plain(reply.text).split())
-    return plain if len(plain) <= PREVIEW_CHARS else plain[: PREVIEW_CHARS - 1].rstrip() + "…"
+    return ellipsis(plain, PREVIEW_CHARS)
 
 
 def _starter_replies(desk: Desk, lang: str) -> list[Reply]:

@@ -14,7 +14,6 @@ Staff texts are English (see :mod:`bot.telegram.render.staff`).
 from __future__ import annotations
 
 import logging
-from datetime import date
 from typing import cast
 
 from telegram import (
@@ -32,13 +31,15 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.core.config import Settings
-from bot.core.digest import post_digest, schedule_digest
 from bot.core.drafts import make_draft
+from bot.core.leiden import today as leiden_today
+from bot.core.text import plural
 from bot.telegram import callback_data as cb
 from bot.telegram.context import SETTINGS, BotApplication, BotContext
+from bot.telegram.jobs.digest import post_digest, schedule_digest
 from bot.telegram.jobs.faq_reload import reload_faq, start_watching
-from bot.telegram.render.staff import plural, unanswered_message
 from bot.telegram.render.staff import stats_message as render_stats
+from bot.telegram.render.staff import unanswered_message
 from faq.markup import escape
 from storage import StorageUnavailable
 
@@ -189,7 +190,7 @@ async def _draft(
 ) -> None:
     try:
         draft = await make_draft(
-            context.storage, question_id, today=date.today(), tree=context.desk.tree
+            context.storage, question_id, today=leiden_today(), tree=context.desk.tree
         )
     except KeyError:
         await _answer(query, "That group no longer exists")

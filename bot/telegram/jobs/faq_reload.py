@@ -25,6 +25,7 @@ from telegram.error import TelegramError
 
 from bot.core.config import Settings
 from bot.core.desk import Desk
+from bot.core.leiden import today as leiden_today
 from bot.telegram.context import DESK, SETTINGS, BotApplication, BotContext
 from bot.telegram.render.staff import reload_failed_message, reload_ok_message
 from faq.decision import Thresholds
@@ -90,7 +91,7 @@ def _build(root: Path, thresholds: Thresholds) -> tuple[Desk, int]:
     """Load, validate and index the tree; count its lint warnings (worker thread)."""
     tree = load_tree(root)
     desk = Desk(tree, thresholds=thresholds)
-    return desk, len(lint(tree, matcher=desk.matcher))
+    return desk, len(lint(tree, matcher=desk.matcher, today=leiden_today()))
 
 
 def _lock(data: dict[Any, Any]) -> asyncio.Lock:

@@ -17,6 +17,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.desk import Reply
 from bot.core.i18n import gettext, language_name
+from bot.core.text import ellipsis
 from bot.telegram import callback_data as cb
 from faq.markup import escape, to_plain
 from faq.models import LANGUAGES, FaqTree
@@ -181,7 +182,7 @@ def _drop_empty_pairs(text: str) -> str:
 def button_label(text: str) -> str:
     """A button label: one line, shortened with an ellipsis when too long."""
     text = " ".join(text.split())
-    return text if len(text) <= MAX_BUTTON_CHARS else text[: MAX_BUTTON_CHARS - 1].rstrip() + "…"
+    return ellipsis(text, MAX_BUTTON_CHARS)
 
 
 def _button(label: str, data: str) -> InlineKeyboardButton:

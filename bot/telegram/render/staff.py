@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.core.digest import Digest
+from bot.core.leiden import LEIDEN_TZ
+from bot.core.text import ellipsis, plural
+from bot.core.text import one_line as text_one_line
 from bot.telegram import callback_data as cb
 from bot.telegram.render.answers import MAX_MESSAGE_CHARS, visible_length
 from faq.loader import FaqProblem
@@ -38,29 +40,13 @@ MAX_QUOTED_CHARS = 3500
 MAX_PROBLEMS_SHOWN = 25
 
 
-def _staff_zone() -> tzinfo:
-    try:
-        return ZoneInfo("Europe/Amsterdam")
-    except ZoneInfoNotFoundError:  # no tz database on the machine and no tzdata package
-        from datetime import UTC
-
-        log.warning("time zone Europe/Amsterdam unknown here; staff times are in UTC")
-        return UTC
-
-
 #: The staff's time zone (the digest runs at DIGEST_TIME in it).
-STAFF_TZ = _staff_zone()
-
-
-def plural(n: int, noun: str, nouns: str | None = None) -> str:
-    """``1 group``, ``2 groups``."""
-    return f"{n} {noun}" if n == 1 else f"{n} {nouns or noun + 's'}"
+STAFF_TZ = LEIDEN_TZ
 
 
 def one_line(text: str, width: int = MAX_SAMPLE_CHARS) -> str:
     """``text`` on one line, shortened with an ellipsis."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"
+    return text_one_line(text, width)
 
 
 def local_time(value: datetime) -> str:
@@ -189,18 +175,6 @@ def stats_message(week: Stats, month: Stats) -> str:
 # ---------------------------------------------------------------------- digest
 
 
-@dataclass(frozen=True, slots=True)
-class Digest:
-    """What the daily digest reports."""
-
-    day: date
-    since: datetime
-    new_groups: list[UnansweredGroup]
-    open_groups: int
-    thumbs_down: list[tuple[str, int, int]]  # entry, helpful, not helpful
-    stale: list[tuple[str, date]]  # entry, reviewed
-
-
 def _more(lines: list[str], total: int) -> list[str]:
     shown = lines[:MAX_DIGEST_ITEMS]
     if total > len(shown):
@@ -313,7 +287,7 @@ def _quote(text: str) -> str:
     """A user's message as a quote, cut to fit one message with the handoff's lines."""
     text = text.strip()
     if len(text) > MAX_QUOTED_CHARS:
-        text = text[: MAX_QUOTED_CHARS - 1].rstrip() + "…"
+        text = ellipsis(text, MAX_QUOTED_CHARS)
     return f"<blockquote>{escape(text)}</blockquote>"
 
 

@@ -27,9 +27,9 @@ from tg_support import Driver, data_of, sent
 
 from bot.core.config import Settings
 from bot.core.desk import Desk
-from bot.core.digest import digest_job
 from bot.telegram.context import DESK, BotApplication, BotContext
 from bot.telegram.handlers.staff import STAFF_COMMANDS
+from bot.telegram.jobs.digest import digest_job
 from bot.telegram.jobs.faq_reload import start_watching, watch_job
 from faq.loader import load_tree
 from storage import Storage
