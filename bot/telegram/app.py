@@ -24,6 +24,7 @@ from bot.core.desk import Desk
 from bot.core.i18n import gettext
 from bot.telegram import health
 from bot.telegram.context import DESK, SETTINGS, STORAGE, BotApplication, BotContext
+from bot.telegram.data import ChatData, UserData
 from bot.telegram.delivery import BotApiRequest, ResilientRateLimiter
 from bot.telegram.handlers import register, register_fallbacks, staff
 from bot.telegram.handlers.commands import COMMANDS
@@ -124,8 +125,8 @@ def build_application(
     """
     if settings.telegram_bot_token is None:
         raise SettingsError("TELEGRAM_BOT_TOKEN is not set (the token @BotFather gave you)")
-    context_types: ContextTypes[BotContext, dict[Any, Any], dict[Any, Any], dict[Any, Any]] = (
-        ContextTypes(context=BotContext)
+    context_types: ContextTypes[BotContext, UserData, ChatData, dict[Any, Any]] = ContextTypes(
+        context=BotContext, user_data=UserData, chat_data=ChatData
     )
     builder = (
         ApplicationBuilder()

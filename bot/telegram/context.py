@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 if TYPE_CHECKING:
     from bot.core.config import Settings
     from bot.core.desk import Desk
+    from bot.telegram.data import ChatData, UserData
     from storage import Storage
 
 DESK = "desk"
@@ -17,8 +18,9 @@ STORAGE = "storage"
 SETTINGS = "settings"
 
 
-class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
-    """:class:`telegram.ext.CallbackContext` with the bot's own services."""
+class BotContext(CallbackContext[ExtBot[None], "UserData", "ChatData", dict[Any, Any]]):
+    """:class:`telegram.ext.CallbackContext` with the bot's own services and typed
+    ``user_data`` / ``chat_data`` (:mod:`bot.telegram.data`)."""
 
     @property
     def desk(self) -> Desk:
@@ -38,5 +40,5 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
 
 #: The application type built by :func:`bot.telegram.app.build_application`.
 BotApplication: TypeAlias = Application[
-    ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], JobQueue[BotContext]
+    ExtBot[None], BotContext, "UserData", "ChatData", dict[Any, Any], JobQueue[BotContext]
 ]

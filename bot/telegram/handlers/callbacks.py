@@ -8,12 +8,13 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from telegram import CallbackQuery, Chat, Message, Update
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 
 from bot.core.i18n import format_number, gettext, language_name, ngettext
 from bot.telegram import callback_data as cb
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.common import (
+    answer_query,
     edit_rendered,
     forget_questions,
     record_reply,
@@ -23,7 +24,7 @@ from bot.telegram.handlers.common import (
     user_language,
 )
 from bot.telegram.handlers.contact import offer_human
-from bot.telegram.handlers.handoff import remember_unanswered
+from bot.telegram.handlers.handoff.consent import remember_unanswered
 from bot.telegram.render.answers import (
     Rendered,
     answer_keyboard,
@@ -63,7 +64,7 @@ class Press:
     async def answer(self, text: str | None = None) -> None:
         """``answerCallbackQuery``, with an optional short notification."""
         self.answered = True
-        await _answer_query(self.query, text)
+        await answer_query(self.query, text)
 
     @property
     def user_id(self) -> int:
@@ -85,17 +86,8 @@ class Press:
         await _expired(self.query, self.language)
 
 
-async def _answer_query(query: CallbackQuery, text: str | None = None) -> None:
-    """Answer a press; a press Telegram no longer accepts answers for (too old: the bot was
-    busy or down) is still carried out."""
-    try:
-        await query.answer(text)
-    except BadRequest as exc:
-        log.info("could not answer a button press: %s", exc.message)
-
-
 async def _expired(query: CallbackQuery, language: str) -> None:
-    await _answer_query(
+    await answer_query(
         query, gettext(language, "This button no longer works. Send /start to begin again.")
     )
 
@@ -288,4 +280,4 @@ async def on_callback(update: Update, context: BotContext) -> None:
     finally:
         if not press.answered:  # stop the button's spinner even when the action failed
             with contextlib.suppress(TelegramError):
-                await _answer_query(query)
+                await answer_query(query)

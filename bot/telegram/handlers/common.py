@@ -4,10 +4,6 @@ recording what the desk said, and the in-memory questions behind "did you mean" 
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
-from collections.abc import MutableMapping
-from dataclasses import dataclass
-from typing import Any
 
 from telegram import CallbackQuery, Chat, Message, Update
 from telegram.error import BadRequest
@@ -16,13 +12,12 @@ from bot.core import recording
 from bot.core.desk import Reply
 from bot.core.i18n import negotiate
 from bot.telegram.context import BotContext
+from bot.telegram.data import PendingQuestion
 from bot.telegram.render.answers import Rendered, render_reply
 from faq.models import FALLBACK_LANGUAGE, LANGUAGES
 
 log = logging.getLogger(__name__)
 
-#: ``chat_data`` key of the questions behind recent "did you mean" messages.
-PENDING_KEY = "pending_clarify"
 #: How many "did you mean" questions a chat keeps in memory.
 MAX_PENDING = 16
 
@@ -98,28 +93,13 @@ async def record_reply(
     await recording.record_reply(context.storage, reply, user_id, event=event)
 
 
-@dataclass(frozen=True, slots=True)
-class PendingQuestion:
-    """A question behind a "did you mean" message, kept in memory only."""
-
-    user_id: int | None
-    question: str
-    language: str
-    candidates: tuple[tuple[str, float], ...]
-
-
-def _pending(chat_data: MutableMapping[Any, Any] | None) -> OrderedDict[int, PendingQuestion]:
-    if chat_data is None:
-        return OrderedDict()
-    pending: OrderedDict[int, PendingQuestion] = chat_data.setdefault(PENDING_KEY, OrderedDict())
-    return pending
-
-
 def remember_question(
     context: BotContext, message_id: int, reply: Reply, user_id: int | None
 ) -> None:
     """Keep the question behind a "did you mean" message for "none of these" (bounded)."""
-    pending = _pending(context.chat_data)
+    if context.chat_data is None:
+        return
+    pending = context.chat_data.pending
     pending[message_id] = PendingQuestion(
         user_id, reply.question, reply.language, tuple((c.entry, c.score) for c in reply.candidates)
     )
@@ -129,13 +109,15 @@ def remember_question(
 
 def take_question(context: BotContext, message_id: int) -> PendingQuestion | None:
     """The question behind a "did you mean" message, forgotten once taken."""
-    return _pending(context.chat_data).pop(message_id, None)
+    if context.chat_data is None:
+        return None
+    return context.chat_data.pending.pop(message_id, None)
 
 
 def forget_questions(context: BotContext, user_id: int) -> None:
     """Drop the user's questions kept in memory, in every chat (/forget)."""
     for chat_data in context.application.chat_data.values():
-        pending = chat_data.get(PENDING_KEY)
+        pending = chat_data.pending
         if pending:
             for key in [k for k, v in pending.items() if v.user_id == user_id]:
                 del pending[key]
@@ -149,3 +131,12 @@ async def send_entry(
     sent = await reply_rendered(message, render_reply(reply, context.desk.tree))
     await record_reply(context, reply, user_id)
     return sent
+
+
+async def answer_query(query: CallbackQuery, text: str | None = None) -> None:
+    """Answer a button press; a press Telegram no longer accepts answers for (too old: the bot
+    was busy or down) is still carried out by the caller."""
+    try:
+        await query.answer(text)
+    except BadRequest as exc:
+        log.info("could not answer a button press: %s", exc.message)

@@ -36,6 +36,7 @@ from bot.core.leiden import today as leiden_today
 from bot.core.text import plural
 from bot.telegram import callback_data as cb
 from bot.telegram.context import SETTINGS, BotApplication, BotContext
+from bot.telegram.handlers.common import answer_query
 from bot.telegram.jobs.digest import post_digest, schedule_digest
 from bot.telegram.jobs.faq_reload import reload_faq, start_watching
 from bot.telegram.render.staff import stats_message as render_stats
@@ -153,13 +154,6 @@ def _is_staff_data(data: object) -> bool:
     return decoded is not None and decoded.action in cb.STAFF_ACTIONS
 
 
-async def _answer(query: CallbackQuery, text: str | None = None) -> None:
-    try:
-        await query.answer(text)
-    except BadRequest as exc:  # too old to answer: still carry the press out
-        log.info("could not answer a staff button press: %s", exc.message)
-
-
 async def _set_status(
     query: CallbackQuery, message: Message, context: BotContext, action: str, question_id: int
 ) -> None:
@@ -168,10 +162,10 @@ async def _set_status(
     try:
         changed = await context.storage.set_status(question_id=question_id, status=status)
         note = f"{done} group {question_id} ({plural(changed, 'question')}), by {who}."
-        await _answer(query, f"{done.split(' ', 1)[1]}: group {question_id}")
+        await answer_query(query, f"{done.split(' ', 1)[1]}: group {question_id}")
     except KeyError:
         note = f"Group {question_id} no longer exists (purged or forgotten)."
-        await _answer(query, "That group no longer exists")
+        await answer_query(query, "That group no longer exists")
     try:
         groups = await context.storage.unanswered_groups(status="new", limit=MAX_GROUPS)
     except StorageUnavailable:
@@ -193,9 +187,9 @@ async def _draft(
             context.storage, question_id, today=leiden_today(), tree=context.desk.tree
         )
     except KeyError:
-        await _answer(query, "That group no longer exists")
+        await answer_query(query, "That group no longer exists")
         return
-    await _answer(query, "Draft sent as a file")
+    await answer_query(query, "Draft sent as a file")
     caption = (
         f"📝 Draft FAQ entry for group {question_id} ({plural(draft.variants, 'question variant')}"
         f" in {escape(', '.join(draft.languages))}). Save it as "
@@ -221,7 +215,7 @@ async def on_staff_button(update: Update, context: BotContext) -> None:
     data = cb.decode(query.data)
     chat = query.message.chat if query.message is not None else None
     if data is None or message is None or not is_staff(context.settings, chat, query.from_user):
-        await _answer(query)
+        await answer_query(query)
         return
     try:
         if data.action == "staff_draft":
@@ -229,9 +223,9 @@ async def on_staff_button(update: Update, context: BotContext) -> None:
         else:
             await _set_status(query, message, context, data.action, int(data.arg))
     except StorageUnavailable:
-        await _answer(query, "The database is not reachable right now")
+        await answer_query(query, "The database is not reachable right now")
     except TelegramError:
-        await _answer(query)
+        await answer_query(query)
         raise
 
 
