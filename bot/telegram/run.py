@@ -219,9 +219,9 @@ async def _polling(application: BotApplication) -> AsyncIterator[None]:
 @contextlib.asynccontextmanager
 async def _webhook(application: BotApplication, settings: Settings) -> AsyncIterator[None]:
     """Receive updates on the webhook server (listening first, then ``setWebhook``)."""
-    # both checked by settings_problem
-    assert settings.webhook_url
-    assert settings.webhook_secret
+    if not settings.webhook_url or settings.webhook_secret is None:
+        # settings_problem reports this before the bot starts; a named error, not an assert
+        raise SettingsError("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET")
     secret = settings.webhook_secret.get_secret_value()
     server = HTTPServer(webhook_app(application, secret), max_body_size=MAX_BODY_BYTES)
     server.listen(settings.webhook_port, address=settings.webhook_listen)

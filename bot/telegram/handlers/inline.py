@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 
 from telegram import (
@@ -65,10 +66,11 @@ async def on_inline_query(update: Update, context: BotContext) -> None:
     lang = await user_language(update, context)
     desk = context.desk
     text = query.query.strip()
-    replies = (
-        desk.search(text, language=lang, limit=MAX_RESULTS)
+    # matching is CPU work: in a worker thread, so other updates are not held up meanwhile
+    replies = await (
+        asyncio.to_thread(desk.search, text, language=lang, limit=MAX_RESULTS)
         if text
-        else (_starter_replies(desk, lang))
+        else asyncio.to_thread(_starter_replies, desk, lang)
     )
     more = gettext(lang, "More answers in the bot")
     results = []
