@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any, cast
+from typing import cast
 
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -23,8 +23,8 @@ from bot.core.config import Settings, SettingsError
 from bot.core.desk import Desk
 from bot.core.i18n import gettext
 from bot.telegram import health
-from bot.telegram.context import DESK, SETTINGS, STORAGE, BotApplication, BotContext
-from bot.telegram.data import ChatData, UserData
+from bot.telegram.context import BotApplication, BotContext, application_settings
+from bot.telegram.data import BotData, ChatData, UserData
 from bot.telegram.delivery import BotApiRequest, ResilientRateLimiter
 from bot.telegram.handlers import register, register_fallbacks, staff
 from bot.telegram.handlers.commands import COMMANDS
@@ -34,8 +34,6 @@ from storage import Storage
 
 log = logging.getLogger(__name__)
 
-#: ``bot_data`` flag: the storage was opened by ``post_init`` (and is closed on shutdown).
-_OWNS_STORAGE = "owns_storage"
 #: How many updates are handled at the same time (the rate limiter queues the sending).
 CONCURRENT_UPDATES = 16
 #: How often a request refused with "retry after" (flood control) is sent again.
@@ -78,18 +76,18 @@ async def _purge(context: BotContext) -> None:
 
 async def _post_init(application: BotApplication) -> None:
     data = application.bot_data
-    settings: Settings = data[SETTINGS]
-    if DESK not in data:
-        data[DESK] = Desk(load_tree(settings.faq_dir))
-    if STORAGE not in data:
-        data[STORAGE] = await Storage.open(
+    settings = application_settings(application)
+    if data.desk is None:
+        data.desk = Desk(load_tree(settings.faq_dir))
+    if data.storage is None:
+        data.storage = await Storage.open(
             settings.effective_database_url,
             hash_secret=settings.local_hash_secret(),
             retention_days=settings.retention_days,
             # records the database could not take yet survive a restart of the container
             spool_dir=settings.data_dir,
         )
-        data[_OWNS_STORAGE] = True
+        data.owns_storage = True
     await register_commands(application)
     await staff.setup(application)  # staff command menu, daily digest, FAQ watcher
     if application.job_queue is not None:
@@ -102,9 +100,9 @@ async def _post_init(application: BotApplication) -> None:
 
 async def _post_shutdown(application: BotApplication) -> None:
     data = application.bot_data
-    health.remove_heartbeat(data[SETTINGS])
-    if data.pop(_OWNS_STORAGE, False):
-        storage: Storage = data.pop(STORAGE)
+    health.remove_heartbeat(application_settings(application))
+    if data.owns_storage and data.storage is not None:
+        storage, data.storage, data.owns_storage = data.storage, None, False
         await storage.close()
 
 
@@ -125,8 +123,8 @@ def build_application(
     """
     if settings.telegram_bot_token is None:
         raise SettingsError("TELEGRAM_BOT_TOKEN is not set (the token @BotFather gave you)")
-    context_types: ContextTypes[BotContext, UserData, ChatData, dict[Any, Any]] = ContextTypes(
-        context=BotContext, user_data=UserData, chat_data=ChatData
+    context_types: ContextTypes[BotContext, UserData, ChatData, BotData] = ContextTypes(
+        context=BotContext, bot_data=BotData, user_data=UserData, chat_data=ChatData
     )
     builder = (
         ApplicationBuilder()
@@ -158,10 +156,8 @@ def build_application(
         builder = builder.request(request).get_updates_request(request)
     # the builder's inferred type knows nothing of BotContext on the job queue
     application = cast(BotApplication, builder.build())
-    application.bot_data[SETTINGS] = settings
-    if desk is not None:
-        application.bot_data[DESK] = desk
-    if storage is not None:
-        application.bot_data[STORAGE] = storage
+    application.bot_data.settings = settings
+    application.bot_data.desk = desk
+    application.bot_data.storage = storage
     register(application)
     return application

@@ -1,44 +1,55 @@
 """The typed callback context every handler receives: ``context.desk``, ``.storage``,
-``.settings`` (kept in ``bot_data`` by :func:`bot.telegram.app.build_application`)."""
+``.settings`` (kept in the typed ``bot_data`` by :func:`bot.telegram.app.build_application`)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeAlias, cast
+from typing import TYPE_CHECKING, TypeAlias, TypeVar
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 if TYPE_CHECKING:
     from bot.core.config import Settings
     from bot.core.desk import Desk
-    from bot.telegram.data import ChatData, UserData
+    from bot.telegram.data import BotData, ChatData, UserData
     from storage import Storage
 
-DESK = "desk"
-STORAGE = "storage"
-SETTINGS = "settings"
+T = TypeVar("T")
 
 
-class BotContext(CallbackContext[ExtBot[None], "UserData", "ChatData", dict[Any, Any]]):
+def _service(value: T | None, name: str) -> T:
+    if value is None:
+        from bot.telegram.data import NotStarted
+
+        raise NotStarted(f"the application has no {name} yet")
+    return value
+
+
+class BotContext(CallbackContext[ExtBot[None], "UserData", "ChatData", "BotData"]):
     """:class:`telegram.ext.CallbackContext` with the bot's own services and typed
     ``user_data`` / ``chat_data`` (:mod:`bot.telegram.data`)."""
 
     @property
     def desk(self) -> Desk:
         """The desk that answers questions."""
-        return cast("Desk", self.bot_data[DESK])
+        return _service(self.bot_data.desk, "desk")
 
     @property
     def storage(self) -> Storage:
         """The repository (opened in ``post_init``)."""
-        return cast("Storage", self.bot_data[STORAGE])
+        return _service(self.bot_data.storage, "storage")
 
     @property
     def settings(self) -> Settings:
         """The settings the application was built with."""
-        return cast("Settings", self.bot_data[SETTINGS])
+        return _service(self.bot_data.settings, "settings")
 
 
 #: The application type built by :func:`bot.telegram.app.build_application`.
 BotApplication: TypeAlias = Application[
-    ExtBot[None], BotContext, "UserData", "ChatData", dict[Any, Any], JobQueue[BotContext]
+    ExtBot[None], BotContext, "UserData", "ChatData", "BotData", JobQueue[BotContext]
 ]
+
+
+def application_settings(application: BotApplication) -> Settings:
+    """The settings ``application`` was built with (for jobs and setup, which have no context)."""
+    return _service(application.bot_data.settings, "settings")

@@ -1,15 +1,47 @@
-"""Typed per-user and per-chat data (PTB's ``user_data`` and ``chat_data``, memory only: lost
-on restart, cleared by /forget). Handlers read ``context.user_data.handoff``, never string keys
-in a dict."""
+"""Typed ``bot_data``, ``user_data`` and ``chat_data`` (PTB's ContextTypes): the bot's services
+and state, and per-user and per-chat memory (lost on restart, cleared by /forget). Handlers
+read ``context.user_data.handoff`` or ``context.bot_data.settings``, never string keys."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from bot.core.config import Settings
+    from bot.core.desk import Desk
+    from bot.telegram.handlers.flood import FloodGate
     from bot.telegram.handlers.handoff.state import HandoffState
+    from storage import Storage
+
+#: The FAQ files as the watcher saw them: (path, size, mtime in ns) of each.
+Snapshot = frozenset[tuple[str, int, int]]
+
+
+class NotStarted(RuntimeError):
+    """A service (desk, storage, settings) was used before the application provided it."""
+
+
+@dataclass(slots=True)
+class BotData:
+    """The application's services and its own state (one per application)."""
+
+    settings: Settings | None = None
+    desk: Desk | None = None
+    storage: Storage | None = None
+    #: The storage was opened by ``post_init`` (and is closed on shutdown).
+    owns_storage: bool = False
+    #: How the running bot receives updates: "starting", "polling" or "webhook".
+    receiving: str = "starting"
+    #: The per-user message limit, made on first use (:func:`bot.telegram.handlers.flood.gate`).
+    flood_gate: FloodGate | None = None
+    #: The FAQ files as last loaded, and a change waiting to settle (the FAQ watcher).
+    faq_snapshot: Snapshot | None = None
+    faq_pending: Snapshot | None = None
+    #: One FAQ reload at a time.
+    faq_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
 def _handoff_state() -> HandoffState:

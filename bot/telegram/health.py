@@ -33,8 +33,6 @@ HEARTBEAT_FILE = "heartbeat"
 HEARTBEAT_INTERVAL = 30.0
 #: A heartbeat older than this (seconds) means the bot is not alive.
 MAX_AGE = 180.0
-#: ``bot_data`` key: how the running bot receives updates ("polling" or "webhook").
-RECEIVING = "receiving"
 #: Seconds ``GET /healthz`` may take.
 HTTP_TIMEOUT = 5.0
 
@@ -111,7 +109,7 @@ def current_heartbeat(settings: Settings, mode: str) -> Heartbeat:
 
 async def beat(context: BotContext) -> None:
     """The job-queue callback: write the heartbeat."""
-    mode = str(context.bot_data.get(RECEIVING, "starting"))
+    mode = context.bot_data.receiving
     try:
         write_heartbeat(heartbeat_path(context.settings), current_heartbeat(context.settings, mode))
     except OSError as exc:

@@ -30,7 +30,7 @@ from tornado.httpserver import HTTPServer
 from bot.core.config import Settings, SettingsError
 from bot.telegram.app import build_application
 from bot.telegram.context import BotApplication
-from bot.telegram.health import RECEIVING, beat
+from bot.telegram.health import beat
 from faq.loader import FaqLoadError
 
 log = logging.getLogger(__name__)
@@ -265,7 +265,7 @@ async def serve(
                 async with receiver:
                     # the heartbeat says how updates arrive (``welcomebot health`` probes
                     # /healthz in webhook mode)
-                    application.bot_data[RECEIVING] = "webhook" if webhook else "polling"
+                    application.bot_data.receiving = "webhook" if webhook else "polling"
                     if application.job_queue is not None:
                         application.job_queue.run_once(beat, 0, name="heartbeat-now")
                     await stop.wait()

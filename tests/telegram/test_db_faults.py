@@ -67,7 +67,7 @@ async def conversation_during_outage(
         # again, to prove nothing was written twice when the outbox retried
         for i, text in enumerate(questions):
             assert sent(await driver.text(fake.user(7000 + i), text + " "))
-        storage: Storage = driver.app.bot_data["storage"]
+        storage: Storage = driver.app.bot_data.storage
         assert storage.pending >= 2 * len(questions), "the outage did not hold anything up"
     return questions, 7100
 

@@ -9,7 +9,7 @@ from tg_support import Driver, sent
 
 from bot.core.config import Settings
 from bot.telegram.context import BotApplication
-from bot.telegram.handlers.flood import FLOOD_GATE, FloodGate
+from bot.telegram.handlers.flood import FloodGate
 
 QUESTION = "how do I find a room?"
 
@@ -25,7 +25,7 @@ class Clock:
 @pytest.fixture
 def clock(app: BotApplication) -> Clock:
     clock = Clock()
-    app.bot_data[FLOOD_GATE] = FloodGate(20, clock=clock)
+    app.bot_data.flood_gate = FloodGate(20, clock=clock)
     return clock
 
 
@@ -88,7 +88,7 @@ async def test_commands_count_too(driver: Driver, fake: BotApiServer, clock: Clo
 async def test_the_notice_is_in_the_users_language(
     driver: Driver, fake: BotApiServer, clock: Clock
 ) -> None:
-    app_gate = driver.app.bot_data[FLOOD_GATE]
+    app_gate = driver.app.bot_data.flood_gate
     app_gate.limit = 1
     user = fake.user(5004, language_code="nl")
     assert sent(await driver.text(user, QUESTION))
@@ -99,7 +99,7 @@ async def test_the_notice_is_in_the_users_language(
 async def test_button_presses_past_the_limit_are_answered_but_not_acted_on(
     driver: Driver, fake: BotApiServer, clock: Clock
 ) -> None:
-    driver.app.bot_data[FLOOD_GATE].limit = 2
+    driver.app.bot_data.flood_gate.limit = 2
     user = fake.user(5005)
     [menu] = sent(await driver.text(user, "/topics"))
     first = await driver.press(menu, "topic:housing", user)
@@ -116,7 +116,7 @@ async def test_button_presses_past_the_limit_are_answered_but_not_acted_on(
 async def test_groups_count_only_what_is_addressed_to_the_bot(
     driver: Driver, fake: BotApiServer, clock: Clock
 ) -> None:
-    driver.app.bot_data[FLOOD_GATE].limit = 2
+    driver.app.bot_data.flood_gate.limit = 2
     group, user = fake.group_chat(), fake.user(5006)
     for _ in range(10):  # chatter among the members: none of it for the bot
         assert sent(await driver.text(user, "see you at the station", chat=group)) == []
@@ -129,9 +129,9 @@ async def test_groups_count_only_what_is_addressed_to_the_bot(
 async def test_staff_are_not_limited(
     app: BotApplication, driver: Driver, fake: BotApiServer, clock: Clock
 ) -> None:
-    driver.app.bot_data[FLOOD_GATE].limit = 1
-    settings = app.bot_data["settings"]
-    app.bot_data["settings"] = settings.model_copy(update={"staff_user_ids": "5007"})
+    driver.app.bot_data.flood_gate.limit = 1
+    settings = app.bot_data.settings
+    app.bot_data.settings = settings.model_copy(update={"staff_user_ids": "5007"})
     user = fake.user(5007)
     for _ in range(5):
         replies = sent(await driver.text(user, QUESTION))

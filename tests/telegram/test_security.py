@@ -19,7 +19,7 @@ from tornado.httpserver import HTTPServer
 from bot.core.config import Settings
 from bot.core.desk import Desk, Reply
 from bot.telegram.context import BotApplication
-from bot.telegram.handlers.flood import FLOOD_GATE, FloodGate
+from bot.telegram.handlers.flood import FloodGate
 from bot.telegram.run import SECRET_HEADER, settings_problem, webhook_app
 from storage import Storage
 
@@ -43,7 +43,7 @@ async def test_no_message_text_in_logs_at_info(
     """A whole conversation with every path that logs; the user's words appear in no
     record at INFO or above (DEBUG is for developers on their own machine)."""
     caplog.set_level(logging.DEBUG)
-    driver.app.bot_data[FLOOD_GATE] = FloodGate(8)
+    driver.app.bot_data.flood_gate = FloodGate(8)
     user, group = fake.user(8001), fake.group_chat()
     await driver.text(user, f"{MARKER} qwertzuiop asdfghjkl")  # unanswered, recorded
     await driver.text(user, f"how do I find a room {MARKER}")

@@ -29,8 +29,6 @@ from bot.telegram.handlers.common import user_language
 from bot.telegram.handlers.text import addressed_text
 from faq.markup import escape
 
-#: ``bot_data`` key of the :class:`FloodGate`.
-FLOOD_GATE = "flood_gate"
 #: The window of the limit, in seconds.
 WINDOW = 60.0
 #: The longest text of a button-press answer (answerCallbackQuery).
@@ -94,10 +92,9 @@ class FloodGate:
 
 def gate(context: BotContext) -> FloodGate:
     """The application's gate, made on first use from the settings."""
-    found = context.bot_data.get(FLOOD_GATE)
-    if not isinstance(found, FloodGate):
-        found = FloodGate(context.settings.user_messages_per_minute)
-        context.bot_data[FLOOD_GATE] = found
+    found = context.bot_data.flood_gate
+    if found is None:
+        found = context.bot_data.flood_gate = FloodGate(context.settings.user_messages_per_minute)
     return found
 
 

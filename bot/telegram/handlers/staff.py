@@ -35,7 +35,7 @@ from bot.core.drafts import make_draft
 from bot.core.leiden import today as leiden_today
 from bot.core.text import plural
 from bot.telegram import callback_data as cb
-from bot.telegram.context import SETTINGS, BotApplication, BotContext
+from bot.telegram.context import BotApplication, BotContext, application_settings
 from bot.telegram.handlers.common import answer_query
 from bot.telegram.jobs.digest import post_digest, schedule_digest
 from bot.telegram.jobs.faq_reload import reload_faq, start_watching
@@ -238,7 +238,7 @@ def register(application: BotApplication) -> None:
     Call before the other handlers are added: the buttons' handler must come before the
     general one (which would call a staff button "no longer working").
     """
-    settings: Settings = application.bot_data[SETTINGS]
+    settings: Settings = application_settings(application)
     staff = staff_filter(settings)
     if staff is not None:
         application.add_handlers(
@@ -252,7 +252,7 @@ def register(application: BotApplication) -> None:
 
 async def register_staff_commands(application: BotApplication) -> None:
     """The staff commands in the staff chat's command menu (nowhere else)."""
-    chat_id = application.bot_data[SETTINGS].staff_chat_id
+    chat_id = application_settings(application).staff_chat_id
     if chat_id is None:
         return
     try:
@@ -268,5 +268,5 @@ async def setup(application: BotApplication) -> None:
     """From ``post_init``: the staff command menu, the daily digest, the FAQ watcher."""
     await register_staff_commands(application)
     schedule_digest(application)
-    if application.bot_data[SETTINGS].watch_faq:
+    if application_settings(application).watch_faq:
         start_watching(application)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time
 
 from bot.core.digest import build_digest
 from bot.core.leiden import LEIDEN_TZ
-from bot.telegram.context import SETTINGS, BotApplication, BotContext
+from bot.telegram.context import BotApplication, BotContext, application_settings
 from bot.telegram.render.staff import digest_message
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ async def digest_job(context: BotContext, *, now: datetime | None = None) -> Non
 
 def schedule_digest(application: BotApplication) -> None:
     """Run :func:`digest_job` every day at ``DIGEST_TIME`` in Leiden (with a staff chat)."""
-    settings = application.bot_data[SETTINGS]
+    settings = application_settings(application)
     if settings.staff_chat_id is None or application.job_queue is None:
         return
     at = settings.digest_time or DEFAULT_DIGEST_TIME

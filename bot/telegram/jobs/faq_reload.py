@@ -19,14 +19,15 @@ import os
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 from telegram.error import TelegramError
 
 from bot.core.config import Settings
 from bot.core.desk import Desk
 from bot.core.leiden import today as leiden_today
-from bot.telegram.context import DESK, SETTINGS, BotApplication, BotContext
+from bot.telegram.context import BotApplication, BotContext, application_settings
+from bot.telegram.data import NotStarted, Snapshot
 from bot.telegram.render.staff import reload_failed_message, reload_ok_message
 from faq.decision import Thresholds
 from faq.lint import lint
@@ -37,12 +38,6 @@ log = logging.getLogger(__name__)
 
 #: How often the watcher looks at the files.
 WATCH_INTERVAL = timedelta(seconds=3)
-#: ``bot_data`` keys: the files as last loaded, a change waiting to settle, the reload lock.
-SNAPSHOT = "faq_snapshot"
-PENDING = "faq_pending_snapshot"
-_LOCK = "faq_reload_lock"
-
-Snapshot = frozenset[tuple[str, int, int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,41 +89,41 @@ def _build(root: Path, thresholds: Thresholds) -> tuple[Desk, int]:
     return desk, len(lint(tree, matcher=desk.matcher, today=leiden_today()))
 
 
-def _lock(data: dict[Any, Any]) -> asyncio.Lock:
-    lock = data.get(_LOCK)
-    if lock is None:
-        lock = data[_LOCK] = asyncio.Lock()
-    return lock
+def _desk(application: BotApplication) -> Desk:
+    desk = application.bot_data.desk
+    if desk is None:
+        raise NotStarted("the application has no desk yet")
+    return desk
 
 
 async def reload_faq(application: BotApplication) -> ReloadResult:
     """Re-read the FAQ files; switch the desk over only when they load without errors."""
     data = application.bot_data
-    async with _lock(data):
-        desk: Desk = data[DESK]
-        root = faq_root(data[SETTINGS])
+    async with data.faq_lock:
+        desk = _desk(application)
+        root = faq_root(application_settings(application))
         files = await asyncio.to_thread(snapshot, root)
         try:
             fresh, warnings = await asyncio.to_thread(_build, root, desk.thresholds)
         except FaqLoadError as exc:
-            data[SNAPSHOT] = files
+            data.faq_snapshot = files
             log.warning(
                 "FAQ reload failed with %d problem(s); keeping the old tree", len(exc.problems)
             )
             return ReloadResult(False, root, desk.tree, problems=tuple(exc.problems))
         except Exception as exc:  # a bug or an unreadable disk must not take the bot down
-            data[SNAPSHOT] = files
+            data.faq_snapshot = files
             log.exception("FAQ reload failed; keeping the old tree")
             return ReloadResult(False, root, desk.tree, error=f"{type(exc).__name__}: {exc}")
         desk.adopt(fresh)
-        data[SNAPSHOT] = files
+        data.faq_snapshot = files
         log.info("FAQ reloaded: %d entries, %d lint warnings", len(desk.tree.entries), warnings)
         return ReloadResult(True, root, desk.tree, warnings=warnings)
 
 
 async def tell_staff(application: BotApplication, text: str) -> None:
     """Post ``text`` (HTML) to the staff chat, if there is one; a failure is only logged."""
-    chat_id = application.bot_data[SETTINGS].staff_chat_id
+    chat_id = application_settings(application).staff_chat_id
     if chat_id is None:
         return
     try:
@@ -140,7 +135,7 @@ async def tell_staff(application: BotApplication, text: str) -> None:
 def start_watching(application: BotApplication) -> None:
     """Remember the files as loaded now and poll them (``run --watch-faq``)."""
     data = application.bot_data
-    data[SNAPSHOT] = snapshot(faq_root(data[SETTINGS]))
+    data.faq_snapshot = snapshot(faq_root(application_settings(application)))
     if application.job_queue is not None:
         application.job_queue.run_repeating(
             watch_job, interval=WATCH_INTERVAL, first=WATCH_INTERVAL, name="faq-watch"
@@ -152,12 +147,12 @@ async def watch_job(context: BotContext) -> None:
     application = cast(BotApplication, context.application)
     data = application.bot_data
     files = await asyncio.to_thread(snapshot, faq_root(context.settings))
-    if files == data.get(SNAPSHOT):
-        data.pop(PENDING, None)
+    if files == data.faq_snapshot:
+        data.faq_pending = None
         return
-    if files != data.get(PENDING):
-        data[PENDING] = files  # still being written, perhaps: look again next time
+    if files != data.faq_pending:
+        data.faq_pending = files  # still being written, perhaps: look again next time
         return
-    data.pop(PENDING, None)
+    data.faq_pending = None
     result = await reload_faq(application)
     await tell_staff(application, result.message(automatic=True))

@@ -12,7 +12,7 @@ from staff_support import STAFF_CHAT_ID, chats_written_to, reply_to, sent_to
 from tg_support import Driver, data_of, sent
 
 from bot.core.i18n import gettext
-from bot.telegram.context import SETTINGS, BotApplication
+from bot.telegram.context import BotApplication
 from storage import Storage
 
 CONSENT = ["hc:anon", "hc:name", "hc:no"]
@@ -228,7 +228,7 @@ async def test_crisis_message_during_a_handoff_gets_the_crisis_answer_too(
 async def test_daily_limit(
     driver: Driver, fake: BotApiServer, app: BotApplication, staff_chat: dict[str, Any]
 ) -> None:
-    app.bot_data[SETTINGS] = app.bot_data[SETTINGS].model_copy(update={"handoffs_per_day": 2})
+    app.bot_data.settings = app.bot_data.settings.model_copy(update={"handoffs_per_day": 2})
     user = fake.user(1001, "Ana")
     for question in QUESTIONS:
         _posted, confirmation = await _open(driver, user, question)
@@ -268,7 +268,7 @@ async def test_contact_falls_back_to_how_to_reach_people(
         chat = fake.group_chat(-100500, "Leiden newcomers")
         calls = await driver.text(user, "/contact", chat)
     else:
-        app.bot_data[SETTINGS] = app.bot_data[SETTINGS].model_copy(update={"staff_chat_id": None})
+        app.bot_data.settings = app.bot_data.settings.model_copy(update={"staff_chat_id": None})
         calls = await driver.text(user, "/contact")
     [reply] = sent(calls)
     assert "hc:anon" not in data_of(reply)

@@ -27,7 +27,7 @@ from tg_support import Driver, data_of, sent
 
 from bot.core.config import Settings
 from bot.core.desk import Desk
-from bot.telegram.context import DESK, BotApplication, BotContext
+from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.handlers.staff import STAFF_COMMANDS
 from bot.telegram.jobs.digest import digest_job
 from bot.telegram.jobs.faq_reload import start_watching, watch_job
@@ -64,7 +64,7 @@ async def test_staff_commands_do_not_exist_for_anyone_else(
     user = fake.user(1001, "Ana")
     await _ask(driver, storage, (user, GIBBERISH[0]))
     faq.entry("general-bikes", "general", {"en": faq.tr(["Where can I park my bike?"], "At P1.")})
-    tree = app.bot_data[DESK].tree
+    tree = app.bot_data.desk.tree
     [unknown] = sent(await driver.text(user, "/nosuchcommand"))
     for command in (*STAFF_COMMAND_TEXTS, "/unanswered@leiden_welcome_test_bot"):
         calls = await driver.text(user, command)
@@ -78,7 +78,7 @@ async def test_staff_commands_do_not_exist_for_anyone_else(
         for command in (*STAFF_COMMAND_TEXTS, "/nosuchcommand"):
             assert await driver.text(who, command, group) == [], command
     # and nothing happened: no reload, no status change, no message to the staff chat
-    assert app.bot_data[DESK].tree is tree
+    assert app.bot_data.desk.tree is tree
     assert await statuses(storage) == {GIBBERISH[0]: "new"}
     assert STAFF_CHAT_ID not in chats_written_to(fake.calls)
 
@@ -236,7 +236,7 @@ async def test_reload_with_a_broken_file_keeps_the_old_faq(
     staff_chat: dict[str, Any],
     staff_member: dict[str, Any],
 ) -> None:
-    desk: Desk = app.bot_data[DESK]
+    desk: Desk = app.bot_data.desk
     before = desk.tree
     good = (faq.root / "eduroam" / "eduroam-connect.yaml").read_text(encoding="utf-8")
     faq.entry("general-bikes", "general", {"en": faq.tr(["Where can I park my bike?"], "At P1.")})
@@ -271,7 +271,7 @@ async def test_watcher_reloads_changed_files_and_reports_problems(
     context: BotContext,
     staff_chat: dict[str, Any],
 ) -> None:
-    desk: Desk = app.bot_data[DESK]
+    desk: Desk = app.bot_data.desk
     start_watching(app)
     mark = fake.mark()
     await watch_job(context)
@@ -336,7 +336,7 @@ async def test_digest_lists_new_groups_thumbs_down_and_stale_entries(
     en = {"en": faq.tr(["Is the old housing page right?"], "Yes.")}
     faq.entry("housing-old", "housing", en, reviewed="2025-11-30")  # a year and a day
     faq.entry("housing-recent", "housing", en, reviewed="2025-12-02")
-    app.bot_data[DESK].load(load_tree(faq.root))
+    app.bot_data.desk.load(load_tree(faq.root))
     for user_id, text in ((1, "where do I park my bicycle at night"), (2, "quantum tram tickets")):
         await storage.record_unanswered(user_id=user_id, text=text, language="en", candidates=[])
     await storage.record_feedback(

@@ -19,7 +19,7 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.core.i18n import gettext
 from bot.telegram import callback_data as cb
-from bot.telegram.context import SETTINGS, BotApplication, BotContext
+from bot.telegram.context import BotApplication, BotContext, application_settings
 from bot.telegram.handlers.common import (
     answer_query,
     record_reply,
@@ -291,7 +291,7 @@ def register(application: BotApplication) -> None:
     handlers)."""
     application.add_handler(CallbackQueryHandler(on_consent, pattern=_is_handoff_data))
     application.add_handler(CallbackQueryHandler(on_end_press, pattern=_is_end_data))
-    staff_chat = application.bot_data[SETTINGS].staff_chat_id
+    staff_chat = application_settings(application).staff_chat_id
     if staff_chat is not None:
         application.add_handler(
             MessageHandler(
