@@ -26,6 +26,10 @@ The language (``:<xx>``, optional) keeps a conversation in the language the answ
 in (the question's language, which may differ from the user's setting); without it the
 handler uses the user's language.
 
+Each kind is a small class (:class:`ButtonKind` subclasses below, in the style of aiogram's
+``CallbackData``) that packs and parses itself; declaring the class registers it, so there are
+no parallel tables to keep in step. :func:`encode` and :func:`decode` dispatch to them.
+
 Versioning: a button that is already in someone's chat must keep working or fail politely.
 Never change what an existing prefix means; a new format gets a new prefix, and anything
 :func:`decode` does not recognise is answered with "this button no longer works".
@@ -41,7 +45,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import ClassVar, Literal
 
 #: Telegram's limit for ``callback_data``, in bytes.
 MAX_BYTES = 64
@@ -65,32 +69,7 @@ Action = Literal[
     "staff_draft",
 ]
 
-_PREFIX: dict[Action, str] = {
-    "answer": "a",
-    "clarify": "cl",
-    "none": "none",
-    "feedback": "fb",
-    "topics": "topics",
-    "topic": "topic",
-    "browse": "ta",
-    "langs": "langs",
-    "lang": "lang",
-    "forget": "forget",
-    "human": "human",
-    "consent": "hc",
-    "end": "hend",
-    "staff_resolve": "sres",
-    "staff_ignore": "sign",
-    "staff_draft": "sdraft",
-}
-_ACTION = {prefix: action for action, prefix in _PREFIX.items()}
-#: Actions whose argument is an entry id (and may therefore be digested).
-_ENTRY_ACTIONS = frozenset({"answer", "clarify", "feedback", "browse"})
 _LANG = re.compile(r"^[a-z]{2}$")
-#: Actions that take no argument.
-_BARE_ACTIONS = frozenset({"none", "topics", "langs", "human", "end"})
-#: Staff actions: their argument is a question id.
-STAFF_ACTIONS = frozenset({"staff_resolve", "staff_ignore", "staff_draft"})
 #: The user's choices on the handoff consent question.
 CONSENT_CHOICES = ("anon", "name", "no")
 
@@ -109,24 +88,192 @@ def _digest(entry_id: str) -> str:
     return "#" + hashlib.blake2s(entry_id.encode("utf-8"), digest_size=8).hexdigest()
 
 
+class ButtonKind:
+    """One kind of button: its action, its prefix, and how it packs and parses itself.
+
+    A kind is declared as a subclass with ``action=`` and ``prefix=``; declaring it registers
+    it (:data:`KINDS`, :data:`BY_PREFIX`), so a new kind is one class and nothing else.
+    """
+
+    action: ClassVar[Action]
+    prefix: ClassVar[str]
+    #: No argument at all (the data is the prefix).
+    bare: ClassVar[bool] = False
+    #: The argument is an entry id: it may carry the answer's language and be digested.
+    entry: ClassVar[bool] = False
+    #: A too long argument is replaced by its digest (else it is an error).
+    digestible: ClassVar[bool] = False
+    #: A trailing ``:1`` / ``:0`` flag is required.
+    flagged: ClassVar[bool] = False
+
+    def __init_subclass__(cls, *, action: Action, prefix: str, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.action, cls.prefix = action, prefix
+        if action in KINDS or prefix in BY_PREFIX:
+            raise TypeError(f"button kind {action!r} / prefix {prefix!r} declared twice")
+        KINDS[action] = cls
+        BY_PREFIX[prefix] = cls
+
+    @classmethod
+    def accepts(cls, arg: str) -> bool:
+        """Whether ``arg`` is a valid argument of this kind (after the generic checks)."""
+        return True
+
+    @classmethod
+    def pack(cls, arg: str = "", flag: bool | None = None, *, language: str | None = None) -> str:
+        """The ``callback_data`` for one button (always at most :data:`MAX_BYTES` bytes)."""
+        if cls.bare:
+            return cls.prefix
+        if language is not None and (not cls.entry or not _LANG.match(language)):
+            raise ValueError(f"no language on {cls.action} buttons, or a bad one: {language!r}")
+        suffix = (f":{language}" if language else "") + (
+            "" if flag is None else (":1" if flag else ":0")
+        )
+        data = f"{cls.prefix}:{arg}{suffix}"
+        if len(data.encode("utf-8")) > MAX_BYTES:
+            if not cls.digestible:
+                raise ValueError(f"callback argument too long: {arg!r}")
+            data = f"{cls.prefix}:{_digest(arg)}{suffix}"
+        return data
+
+    @classmethod
+    def parse(cls, rest: str) -> Callback | None:
+        """The press behind the data after ``<prefix>:``, or None when it is not valid."""
+        if cls.bare:
+            return Callback(cls.action) if not rest else None
+        flag: bool | None = None
+        if cls.flagged:
+            rest, _, value = rest.rpartition(":")
+            if value not in ("0", "1"):
+                return None
+            flag = value == "1"
+        language: str | None = None
+        if cls.entry:
+            head, _, tail = rest.rpartition(":")
+            if head and _LANG.match(tail):
+                rest, language = head, tail
+        if not rest or ":" in rest or not cls.accepts(rest):
+            return None
+        return Callback(cls.action, rest, flag, language)
+
+
+#: Every kind by its action, and by its prefix (filled as the kinds below are declared).
+KINDS: dict[str, type[ButtonKind]] = {}
+BY_PREFIX: dict[str, type[ButtonKind]] = {}
+
+
+class Answer(ButtonKind, action="answer", prefix="a"):
+    """``a:<entry>[:<xx>]``: an entry's answer as a new message (related entries)."""
+
+    entry = digestible = True
+
+
+class Clarify(ButtonKind, action="clarify", prefix="cl"):
+    """``cl:<entry>[:<xx>]``: the user picked this suggestion under "did you mean"."""
+
+    entry = digestible = True
+
+
+class NoneOfThese(ButtonKind, action="none", prefix="none"):
+    """``none``: "none of these" under a "did you mean" message."""
+
+    bare = True
+
+
+class Feedback(ButtonKind, action="feedback", prefix="fb"):
+    """``fb:<entry>[:<xx>]:1`` 👍 / ``:0`` 👎 under an answer."""
+
+    entry = digestible = flagged = True
+
+
+class Topics(ButtonKind, action="topics", prefix="topics"):
+    """``topics``: the topic list."""
+
+    bare = True
+
+
+class Topic(ButtonKind, action="topic", prefix="topic"):
+    """``topic:<category>``: the questions of one category."""
+
+    digestible = True
+
+
+class Browse(ButtonKind, action="browse", prefix="ta"):
+    """``ta:<entry>[:<xx>]``: an answer inside the topic browser."""
+
+    entry = digestible = True
+
+
+class Languages(ButtonKind, action="langs", prefix="langs"):
+    """``langs``: the language picker."""
+
+    bare = True
+
+
+class Language(ButtonKind, action="lang", prefix="lang"):
+    """``lang:<xx>``: choose the interface language."""
+
+
+class Forget(ButtonKind, action="forget", prefix="forget"):
+    """``forget:yes`` confirms /forget, ``forget:no`` cancels."""
+
+    @classmethod
+    def accepts(cls, arg: str) -> bool:
+        """Only yes or no."""
+        return arg in ("yes", "no")
+
+
+class Human(ButtonKind, action="human", prefix="human"):
+    """``human``: "talk to a person"."""
+
+    bare = True
+
+
+class Consent(ButtonKind, action="consent", prefix="hc"):
+    """``hc:<anon|name|no>``: the answer to the handoff consent question."""
+
+    @classmethod
+    def accepts(cls, arg: str) -> bool:
+        """One of :data:`CONSENT_CHOICES`."""
+        return arg in CONSENT_CHOICES
+
+
+class End(ButtonKind, action="end", prefix="hend"):
+    """``hend``: the user ends the conversation with the team."""
+
+    bare = True
+
+
+class _QuestionId:
+    """The argument is a question id (staff buttons)."""
+
+    @classmethod
+    def accepts(cls, arg: str) -> bool:
+        """A question id: ASCII digits."""
+        return arg.isascii() and arg.isdigit()
+
+
+class StaffResolve(_QuestionId, ButtonKind, action="staff_resolve", prefix="sres"):
+    """``sres:<id>``: staff resolve the unanswered group of question ``<id>``."""
+
+
+class StaffIgnore(_QuestionId, ButtonKind, action="staff_ignore", prefix="sign"):
+    """``sign:<id>``: staff ignore the group."""
+
+
+class StaffDraft(_QuestionId, ButtonKind, action="staff_draft", prefix="sdraft"):
+    """``sdraft:<id>``: staff want a draft FAQ entry for the group."""
+
+
+#: Staff actions: their argument is a question id.
+STAFF_ACTIONS = frozenset({"staff_resolve", "staff_ignore", "staff_draft"})
+
+
 def encode(
     action: Action, arg: str = "", flag: bool | None = None, *, language: str | None = None
 ) -> str:
     """The ``callback_data`` for one button (always at most 64 bytes)."""
-    prefix = _PREFIX[action]
-    if action in _BARE_ACTIONS:
-        return prefix
-    if language is not None and (action not in _ENTRY_ACTIONS or not _LANG.match(language)):
-        raise ValueError(f"no language on {action} buttons, or a bad one: {language!r}")
-    suffix = (f":{language}" if language else "") + (
-        "" if flag is None else (":1" if flag else ":0")
-    )
-    data = f"{prefix}:{arg}{suffix}"
-    if len(data.encode("utf-8")) > MAX_BYTES:
-        if action not in _ENTRY_ACTIONS and action != "topic":
-            raise ValueError(f"callback argument too long: {arg!r}")
-        data = f"{prefix}:{_digest(arg)}{suffix}"
-    return data
+    return KINDS[action].pack(arg, flag, language=language)
 
 
 def decode(data: str | None) -> Callback | None:
@@ -134,31 +281,8 @@ def decode(data: str | None) -> Callback | None:
     if not data or len(data.encode("utf-8")) > MAX_BYTES:
         return None
     prefix, _, rest = data.partition(":")
-    action = _ACTION.get(prefix)
-    if action is None:
-        return None
-    if action in _BARE_ACTIONS:
-        return Callback(action) if not rest else None
-    flag: bool | None = None
-    if action == "feedback":
-        rest, _, value = rest.rpartition(":")
-        if value not in ("0", "1"):
-            return None
-        flag = value == "1"
-    language: str | None = None
-    if action in _ENTRY_ACTIONS:
-        head, _, tail = rest.rpartition(":")
-        if head and _LANG.match(tail):
-            rest, language = head, tail
-    if not rest or ":" in rest:
-        return None
-    if action == "forget" and rest not in ("yes", "no"):
-        return None
-    if action == "consent" and rest not in CONSENT_CHOICES:
-        return None
-    if action in STAFF_ACTIONS and not (rest.isascii() and rest.isdigit()):
-        return None
-    return Callback(action, rest, flag, language)
+    kind = BY_PREFIX.get(prefix)
+    return kind.parse(rest) if kind is not None else None
 
 
 def resolve(ref: str, known: Iterable[str]) -> str | None:
