@@ -3,24 +3,36 @@ Bot API test server over HTTP, driven the way a user drives it."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from botapi_server import BotApiServer, Call, parse_html
+from e2e_support import (
+    ROOT,
+    SECRET,
+    START_TIMEOUT,
+    TOKEN,
+    BotProcess,
+    bot_database,
+    bot_env,
+    button_data,
+    edited_in,
+    eventually,
+    free_port,
+    running_bot,
+    sent_to,
+    wait_call,
+)
 
 from bot.core import i18n
 from bot.core.desk import Desk
@@ -28,126 +40,6 @@ from bot.telegram import callback_data as cb
 from storage import Storage
 
 pytestmark = pytest.mark.e2e
-
-ROOT = Path(__file__).resolve().parents[2]
-TOKEN = "123:TEST"
-SECRET = "e2e-hash-secret"
-START_TIMEOUT = 90.0
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _env(api: BotApiServer, tmp: Path, **extra: str) -> dict[str, str]:
-    keep = {
-        k: v
-        for k, v in os.environ.items()
-        if k in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
-    }
-    return {
-        **keep,
-        "PYTHONPATH": str(ROOT),
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": api.base_url,
-        "HASH_SECRET": SECRET,
-        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp / 'bot.sqlite3'}",
-        "DATA_DIR": str(tmp / "data"),
-        "LOG_LEVEL": "INFO",
-        **extra,
-    }
-
-
-class BotProcess:
-    """``python -m bot run`` with its output kept for failure messages."""
-
-    def __init__(self, env: dict[str, str], cwd: Path, *args: str) -> None:
-        self.log = cwd / "bot.log"
-        self._out = self.log.open("wb")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run", *args],
-            cwd=cwd,
-            env=env,
-            stdout=self._out,
-            stderr=subprocess.STDOUT,
-        )
-
-    def output(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
-
-    def check_alive(self) -> None:
-        if self.proc.poll() is not None:
-            raise AssertionError(f"the bot exited with {self.proc.returncode}:\n{self.output()}")
-
-    def stop(self) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self._out.close()
-        return self.proc.returncode
-
-
-def _wait(
-    api: BotApiServer, bot: BotProcess, predicate: Any, *, since: int = 0, timeout: float = 20.0
-) -> Call:
-    deadline = time.monotonic() + timeout
-    while True:
-        bot.check_alive()
-        try:
-            return api.wait_for(predicate, since=since, timeout=min(1.0, timeout))
-        except AssertionError:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out; the bot said:\n{bot.output()[-3000:]}") from None
-
-
-def _sent_to(chat_id: int) -> Any:
-    return lambda c: c.method == "sendMessage" and c.result["chat"]["id"] == chat_id
-
-
-def _edited_in(chat_id: int) -> Any:
-    return lambda c: c.method == "editMessageText" and c.result["chat"]["id"] == chat_id
-
-
-@contextmanager
-def running_bot(
-    api: BotApiServer, env: dict[str, str], work: Path, *args: str
-) -> Iterator[BotProcess]:
-    """``welcomebot run`` as a subprocess, up once it polls; at the end it must exit 0 and
-    the server must have refused none of its requests."""
-    bot = BotProcess(env, work, *args)
-    try:
-        _wait(api, bot, lambda c: c.method == "getUpdates", timeout=START_TIMEOUT)
-        yield bot
-    finally:
-        code = bot.stop()
-    assert code == 0, bot.output()
-    refused = api.errors()
-    assert not refused, [(c.method, c.error) for c in refused]
-
-
-@asynccontextmanager
-async def bot_database(work: Path) -> AsyncIterator[Storage]:
-    """The bot's database in ``work``, opened by the test (with its own spool directory)."""
-    store = await Storage.open(
-        f"sqlite+aiosqlite:///{work / 'bot.sqlite3'}",
-        hash_secret=SECRET,
-        spool_dir=work / "test-spool",
-    )
-    try:
-        yield store
-    finally:
-        await store.close()
-
-
-def _data(message: dict[str, Any]) -> list[str]:
-    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
-    return [b["callback_data"] for row in rows for b in row if "callback_data" in b]
 
 
 @pytest.fixture(scope="module")
@@ -165,7 +57,7 @@ def api() -> Iterator[BotApiServer]:
 @pytest.fixture(scope="module")
 def polling_bot(api: BotApiServer, e2e_dir: Path) -> Iterator[BotProcess]:
     """The bot in long-polling mode, up once getUpdates is called."""
-    with running_bot(api, _env(api, e2e_dir), e2e_dir) as bot:
+    with running_bot(api, bot_env(api, e2e_dir), e2e_dir) as bot:
         yield bot
 
 
@@ -174,16 +66,6 @@ async def db(e2e_dir: Path) -> Any:
     """The bot's database, opened by the test (its own spool directory)."""
     async with bot_database(e2e_dir) as store:
         yield store
-
-
-async def _eventually(check: Any, within: float = 15.0) -> Any:
-    """``await check()`` until it is truthy or ``within`` seconds passed; its last value."""
-    deadline = time.monotonic() + within
-    while True:
-        value = await check()
-        if value or time.monotonic() > deadline:
-            return value
-        await asyncio.sleep(0.2)
 
 
 # ---------------------------------------------------------------------- polling
@@ -210,21 +92,21 @@ def test_start_topic_question_answer(api: BotApiServer, polling_bot: BotProcess)
     user = api.user(2001, "Mei", "zh-hans")
     mark = api.mark()
     api.send_text(user, "/start")
-    welcome = _wait(api, polling_bot, _sent_to(2001), since=mark).result
-    assert "topic:housing" in _data(welcome)
+    welcome = wait_call(api, polling_bot, sent_to(2001), since=mark).result
+    assert "topic:housing" in button_data(welcome)
 
     mark = api.mark()
     api.press(welcome, "topic:housing", user)
-    menu = _wait(api, polling_bot, _edited_in(2001), since=mark).result
+    menu = wait_call(api, polling_bot, edited_in(2001), since=mark).result
     assert menu["message_id"] == welcome["message_id"]
-    question = next(d for d in _data(menu) if d.startswith("ta:"))
+    question = next(d for d in button_data(menu) if d.startswith("ta:"))
     assert question.endswith(":zh")
 
     mark = api.mark()
     api.press(menu, question, user)
-    answer = _wait(api, polling_bot, _edited_in(2001), since=mark).result
+    answer = wait_call(api, polling_bot, edited_in(2001), since=mark).result
     assert answer["message_id"] == welcome["message_id"]
-    assert "topic:housing" in _data(answer)
+    assert "topic:housing" in button_data(answer)
     answered = [c for c in api.calls[mark:] if c.method == "answerCallbackQuery"]
     assert answered
 
@@ -236,24 +118,24 @@ async def test_question_answer_and_thumbs_down_is_stored(
     question = desk.tree.entries["housing-scams"].translations["en"].title
     mark = api.mark()
     api.send_text(user, question)
-    answer = _wait(api, polling_bot, _sent_to(2002), since=mark).result
-    assert "fb:housing-scams:en:0" in _data(answer)
+    answer = wait_call(api, polling_bot, sent_to(2002), since=mark).result
+    assert "fb:housing-scams:en:0" in button_data(answer)
 
     mark = api.mark()
     query_id = api.press(answer, "fb:housing-scams:en:0", user)
-    _wait(
+    wait_call(
         api,
         polling_bot,
         lambda c: c.method == "answerCallbackQuery" and c.params["callback_query_id"] == query_id,
         since=mark,
     )
     since = datetime.now(UTC) - timedelta(hours=1)
-    summary = await _eventually(lambda: db.feedback_summary(since=since))
+    summary = await eventually(lambda: db.feedback_summary(since=since))
     assert summary == [("housing-scams", 0, 1)]
 
     mark = api.mark()
     query_id = api.press(answer, "fb:housing-scams:en:1", user)
-    again = _wait(
+    again = wait_call(
         api,
         polling_bot,
         lambda c: c.method == "answerCallbackQuery" and c.params["callback_query_id"] == query_id,
@@ -273,20 +155,20 @@ async def test_unanswerable_question_is_logged(
     text = "qwertzuiop asdfghjkl yxcvbnm"
     mark = api.mark()
     api.send_text(user, text)
-    reply = _wait(api, polling_bot, _sent_to(2003), since=mark).result
-    assert _data(reply) == ["topics", "human"]
+    reply = wait_call(api, polling_bot, sent_to(2003), since=mark).result
+    assert button_data(reply) == ["topics", "human"]
 
     async def logged() -> bool:
         return any(r.text == text for r in await db.unanswered_rows())
 
-    assert await _eventually(logged)
+    assert await eventually(logged)
 
 
 def test_crisis_message_gets_113_first(api: BotApiServer, polling_bot: BotProcess) -> None:
     user = api.user(2004)
     mark = api.mark()
     api.send_text(user, "i dont want to live anymore, i want to kill myself")
-    first = _wait(api, polling_bot, lambda c: c.method != "getUpdates", since=mark)
+    first = wait_call(api, polling_bot, lambda c: c.method != "getUpdates", since=mark)
     assert first.method == "sendMessage"
     assert first.result["chat"]["id"] == 2004
     assert "113" in first.result["text"]
@@ -302,20 +184,20 @@ def test_clarify_then_suggestion(api: BotApiServer, polling_bot: BotProcess, des
     user = api.user(2005)
     mark = api.mark()
     api.send_text(user, question)
-    message = _wait(api, polling_bot, _sent_to(2005), since=mark).result
-    assert _data(message)[-1] == "none"
+    message = wait_call(api, polling_bot, sent_to(2005), since=mark).result
+    assert button_data(message)[-1] == "none"
     pick = reply.suggestions[0]
     mark = api.mark()
     api.press(message, cb.encode("clarify", pick, language=reply.language), user)
-    shown = _wait(api, polling_bot, _edited_in(2005), since=mark).result
-    assert f"fb:{pick}:{reply.language}:1" in _data(shown)
-    assert "none" not in _data(shown)
+    shown = wait_call(api, polling_bot, edited_in(2005), since=mark).result
+    assert f"fb:{pick}:{reply.language}:1" in button_data(shown)
+    assert "none" not in button_data(shown)
     assert shown["text"] == parse_html(desk.entry_reply(pick, reply.language).text)[0].strip()
 
 
 def test_inline_query_is_answered(api: BotApiServer, polling_bot: BotProcess) -> None:
     query_id = api.inline_query(api.user(2006), "eduroam")
-    _wait(
+    wait_call(
         api,
         polling_bot,
         lambda c: c.method == "answerInlineQuery" and c.params["inline_query_id"] == query_id,
@@ -341,7 +223,7 @@ def test_sticker_gets_the_text_only_reply(api: BotApiServer, polling_bot: BotPro
             "is_video": False,
         },
     )
-    reply = _wait(api, polling_bot, _sent_to(2007), since=mark).result
+    reply = wait_call(api, polling_bot, sent_to(2007), since=mark).result
     assert "text" in reply["text"]
 
 
@@ -368,8 +250,8 @@ def _http(
 def _start_webhook_bot(api: BotApiServer, tmp_path: Path) -> tuple[BotProcess, int, Call]:
     """The bot in webhook mode on a free port (another one if that was taken meanwhile)."""
     for _attempt in range(3):
-        port = _free_port()
-        env = _env(
+        port = free_port()
+        env = bot_env(
             api,
             tmp_path,
             WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram/hook",
@@ -382,7 +264,7 @@ def _start_webhook_bot(api: BotApiServer, tmp_path: Path) -> tuple[BotProcess, i
             return (
                 bot,
                 port,
-                _wait(api, bot, lambda c: c.method == "setWebhook", timeout=START_TIMEOUT),
+                wait_call(api, bot, lambda c: c.method == "setWebhook", timeout=START_TIMEOUT),
             )
         except AssertionError:
             bot.stop()
@@ -421,13 +303,13 @@ def test_webhook_mode(tmp_path: Path) -> None:
             _http("POST", hook, update, {"X-Telegram-Bot-Api-Secret-Token": "hook_secret-42"})
             == 200
         )
-        _wait(api, bot, _sent_to(3001), since=mark)
+        wait_call(api, bot, sent_to(3001), since=mark)
 
         # and the way Telegram does it: the server POSTs a queued update to the webhook
         mark = api.mark()
         api.send_text(user, "/start")
-        welcome = _wait(api, bot, _sent_to(3001), since=mark).result
-        assert "topic:housing" in _data(welcome)
+        welcome = wait_call(api, bot, sent_to(3001), since=mark).result
+        assert "topic:housing" in button_data(welcome)
         assert api.webhook_error is None
         assert not any(c.method == "getUpdates" for c in api.calls)
     finally:
@@ -480,13 +362,13 @@ def test_bad_settings_exit_2_with_one_line(
 def test_a_token_the_bot_api_rejects_is_exit_2(tmp_path: Path, args: tuple[str, ...]) -> None:
     api = BotApiServer(TOKEN).start()
     try:
-        env = _env(
+        env = bot_env(
             api,
             tmp_path,
             TELEGRAM_BOT_TOKEN="999:REVOKED",
             WEBHOOK_URL="https://example.org/hook",
             WEBHOOK_SECRET="s",
-            WEBHOOK_PORT=str(_free_port()),
+            WEBHOOK_PORT=str(free_port()),
             WEBHOOK_LISTEN="127.0.0.1",
         )
         result = subprocess.run(

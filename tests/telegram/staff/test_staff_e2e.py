@@ -12,17 +12,17 @@ from typing import Any
 import pytest
 import yaml
 from botapi_server import BotApiServer
-from test_e2e import (
+from e2e_support import (
     TOKEN,
     BotProcess,
-    _data,
-    _edited_in,
-    _env,
-    _eventually,
-    _sent_to,
-    _wait,
     bot_database,
+    bot_env,
+    button_data,
+    edited_in,
+    eventually,
     running_bot,
+    sent_to,
+    wait_call,
 )
 
 from faq.loader import BUNDLED_FAQ_DIR
@@ -61,7 +61,7 @@ def api() -> Iterator[BotApiServer]:
 @pytest.fixture(scope="module")
 def staff_bot(api: BotApiServer, work: Path, faq_dir: Path) -> Iterator[BotProcess]:
     """The bot with STAFF_CHAT_ID and STAFF_USER_IDS, polling, watching its FAQ files."""
-    env = _env(
+    env = bot_env(
         api,
         work,
         STAFF_CHAT_ID=str(STAFF_CHAT_ID),
@@ -82,7 +82,7 @@ async def db(work: Path) -> Any:
 def _in_staff_chat(api: BotApiServer, bot: BotProcess, text: str, user: dict[str, Any]) -> Any:
     mark = api.mark()
     api.send_text(user, text, api.group_chat(STAFF_CHAT_ID, "Welfare team"))
-    return _wait(api, bot, _sent_to(STAFF_CHAT_ID), since=mark).result
+    return wait_call(api, bot, sent_to(STAFF_CHAT_ID), since=mark).result
 
 
 async def test_unanswered_question_is_resolved_from_the_staff_chat(
@@ -91,42 +91,42 @@ async def test_unanswered_question_is_resolved_from_the_staff_chat(
     user = api.user(2101, "Lea", "en")
     mark = api.mark()
     api.send_text(user, QUESTION)
-    reply = _wait(api, staff_bot, _sent_to(2101), since=mark).result
-    assert "human" in _data(reply)
+    reply = wait_call(api, staff_bot, sent_to(2101), since=mark).result
+    assert "human" in button_data(reply)
 
     async def stored() -> list[Any]:
         return [g for g in await db.unanswered_groups() if QUESTION in g.samples]
 
-    [group] = await _eventually(stored)
+    [group] = await eventually(stored)
 
     # a user who is not staff: the command does not exist for them
     mark = api.mark()
     api.send_text(user, "/nosuchcommand")
-    unknown = _wait(api, staff_bot, _sent_to(2101), since=mark).result
+    unknown = wait_call(api, staff_bot, sent_to(2101), since=mark).result
     mark = api.mark()
     api.send_text(user, "/unanswered")
-    refused = _wait(api, staff_bot, _sent_to(2101), since=mark).result
+    refused = wait_call(api, staff_bot, sent_to(2101), since=mark).result
     assert refused["text"] == unknown["text"]
 
     staff = api.user(7002, "Sam")  # in the staff chat: staff by being there
     listing = _in_staff_chat(api, staff_bot, "/unanswered", staff)
     assert QUESTION in listing["text"]
-    assert f"sres:{group.id}" in _data(listing)
+    assert f"sres:{group.id}" in button_data(listing)
 
     # the draft arrives as a file (multipart upload over HTTP)
     mark = api.mark()
     api.press(listing, f"sdraft:{group.id}", staff)
-    document = _wait(api, staff_bot, lambda c: c.method == "sendDocument", since=mark).result
+    document = wait_call(api, staff_bot, lambda c: c.method == "sendDocument", since=mark).result
     draft = yaml.safe_load(api.files[document["document"]["file_id"]].content)
     assert draft["translations"]["en"] == {"questions": [QUESTION], "answer": ""}
 
     mark = api.mark()
     api.press(listing, f"sres:{group.id}", staff)
-    edited = _wait(api, staff_bot, _edited_in(STAFF_CHAT_ID), since=mark).result
+    edited = wait_call(api, staff_bot, edited_in(STAFF_CHAT_ID), since=mark).result
     assert edited["message_id"] == listing["message_id"]
     assert QUESTION not in edited["text"]
     assert f"Resolved group {group.id}" in edited["text"]
-    assert f"sres:{group.id}" not in _data(edited)
+    assert f"sres:{group.id}" not in button_data(edited)
     statuses = {r.text: r.status for r in await db.unanswered_rows(status=None)}
     assert statuses[QUESTION] == "resolved"
 
@@ -138,15 +138,19 @@ async def test_handoff_over_http(api: BotApiServer, staff_bot: BotProcess) -> No
     user = api.user(2102, "Noor", "en")
     mark = api.mark()
     api.send_text(user, "/contact")
-    prompt = _wait(api, staff_bot, _sent_to(2102), since=mark).result
+    prompt = wait_call(api, staff_bot, sent_to(2102), since=mark).result
     mark = api.mark()
     api.press(prompt, "hc:anon", user)
-    _wait(api, staff_bot, _edited_in(2102), since=mark)
+    wait_call(api, staff_bot, edited_in(2102), since=mark)
     mark = api.mark()
     api.send_text(user, "Is there a choir I can join?")
-    posted = _wait(api, staff_bot, _sent_to(STAFF_CHAT_ID), since=mark).result
+    posted = wait_call(api, staff_bot, sent_to(STAFF_CHAT_ID), since=mark).result
     assert "Is there a choir I can join?" in posted["text"]
     assert "Noor" not in posted["text"]
+    # the user is told after the staff chat got the question: wait for that too, or it would
+    # be taken for the relayed reply below
+    thanks = wait_call(api, staff_bot, sent_to(2102), since=mark).result
+    assert "reference #" in thanks["text"]
 
     staff = api.user(7002, "Sam")
     mark = api.mark()
@@ -156,14 +160,14 @@ async def test_handoff_over_http(api: BotApiServer, staff_bot: BotProcess) -> No
         text="Yes: the Leiden student choir meets on Tuesdays.",
         reply_to_message=api.message(STAFF_CHAT_ID, posted["message_id"]),
     )
-    relayed = _wait(api, staff_bot, _sent_to(2102), since=mark).result
+    relayed = wait_call(api, staff_bot, sent_to(2102), since=mark).result
     assert relayed["text"].endswith("Yes: the Leiden student choir meets on Tuesdays.")
-    ack = _wait(api, staff_bot, _sent_to(STAFF_CHAT_ID), since=mark).result
+    ack = wait_call(api, staff_bot, sent_to(STAFF_CHAT_ID), since=mark).result
     assert "✓ sent to the user" in ack["text"]
 
 
 def _faq_note(chat_id: int) -> Any:
-    return lambda c: _sent_to(chat_id)(c) and "FAQ" in c.result["text"]
+    return lambda c: sent_to(chat_id)(c) and "FAQ" in c.result["text"]
 
 
 def test_watch_faq_reloads_and_reports_broken_files(
@@ -177,20 +181,20 @@ def test_watch_faq_reloads_and_reports_broken_files(
         encoding="utf-8",
     )
     mark = api.mark()
-    note = _wait(api, staff_bot, _faq_note(STAFF_CHAT_ID), since=mark, timeout=30).result
+    note = wait_call(api, staff_bot, _faq_note(STAFF_CHAT_ID), since=mark, timeout=30).result
     assert note["text"].startswith("✅ FAQ files changed: reloaded")
     user = api.user(2103, "Ravi", "en")
     mark = api.mark()
     api.send_text(user, "Is there a student choir in Leiden?")
-    answer = _wait(api, staff_bot, _sent_to(2103), since=mark).result
+    answer = wait_call(api, staff_bot, sent_to(2103), since=mark).result
     assert "Tuesdays" in answer["text"]
 
     mark = api.mark()
     entry.write_text(entry.read_text(encoding="utf-8").replace("answer: Yes", "answer: ''\n#"))
-    note = _wait(api, staff_bot, _faq_note(STAFF_CHAT_ID), since=mark, timeout=30).result
+    note = wait_call(api, staff_bot, _faq_note(STAFF_CHAT_ID), since=mark, timeout=30).result
     assert "could not be loaded" in note["text"]
     assert "general/general-choir.yaml:9" in note["text"]
     mark = api.mark()
     api.send_text(user, "Is there a student choir in Leiden?")
-    answer = _wait(api, staff_bot, _sent_to(2103), since=mark).result
+    answer = wait_call(api, staff_bot, sent_to(2103), since=mark).result
     assert "Tuesdays" in answer["text"]  # still the last good version
