@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from test_cli_ask import check_contract
+from cli_support import check_contract
 
 from faq.markup import TELEGRAM_TAGS, html_problems
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from botapi_server import BotApiServer, Fault
-from test_e2e import ROOT, SECRET, TOKEN, BotProcess, _env
+from e2e_support import ROOT, SECRET, TOKEN, BotProcess, bot_env
 
 from bot.core.desk import Desk
 from bot.telegram.render.answers import render_reply
@@ -75,7 +75,7 @@ async def test_the_bot_recovers_from_telegram_faults(tmp_path: Path, desk: Desk)
         Fault.drop_after(),
         Fault.slow(0.3),
     )
-    bot = BotProcess(_env(api, tmp_path), tmp_path)
+    bot = BotProcess(bot_env(api, tmp_path), tmp_path)
     users = list(range(9001, 9016))
     want: Counter[int] = Counter()
     unanswered: Counter[str] = Counter()
