@@ -33,6 +33,7 @@ BUNDLED_FAQ_DIR = Path(__file__).parent / "content"
 SAFETY_FILE = "safety.yaml"
 SYNONYMS_FILE = "synonyms.yaml"
 SMALLTALK_DIR = "smalltalk"
+LINKS_FILE = "links.yaml"  # staff's known-good links (faq.links), not an entry
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ENTRY_KEYS = {"id", "category", "reviewed", "sources", "related", "translations"}
@@ -328,7 +329,7 @@ def _synonyms(doc: _Doc) -> dict[str, tuple[str, ...]]:
 def _entry_files(root: Path) -> Iterator[Path]:
     for path in sorted(root.rglob("*.yaml")):
         rel = path.relative_to(root)
-        if rel.parts[0] == SMALLTALK_DIR or rel.name in (SAFETY_FILE, SYNONYMS_FILE):
+        if rel.parts[0] == SMALLTALK_DIR or rel.name in (SAFETY_FILE, SYNONYMS_FILE, LINKS_FILE):
             continue
         if any(part.startswith(".") for part in rel.parts):
             continue
