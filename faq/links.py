@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import yaml
 
-from faq.loader import LINKS_FILE
+from faq.loader import LINKS_FILE, PROJECT_DOC
 from faq.models import FaqTree
 
 __all__ = ["LINKS_FILE", "KnownLinks", "Link", "LinkProblem", "OnlineResult"]
@@ -130,6 +130,8 @@ def check_known(links: Iterable[Link], known: KnownLinks) -> list[LinkProblem]:
     """Links that are known to be wrong, not https, or not on the known-good list."""
     problems: list[LinkProblem] = []
     for link in links:
+        if PROJECT_DOC.match(link.url):
+            continue  # the project's own page, checked by project_doc_errors
         url = normalise(link.url)
         if url in known.bad:
             problems.append(LinkProblem(link, f"known to be wrong: {known.bad[url]}"))
@@ -184,13 +186,27 @@ def _fetch(http: httpx.Client, url: str) -> OnlineResult:
 
 def link_errors(tree: FaqTree) -> list[str]:
     """``faq check --links``: every link not known to be good, as error lines (no network)."""
+    links = links_in(tree)
+    errors = project_doc_errors(tree.root, links)
     try:
         known = load_known(tree.root / LINKS_FILE)
     except LinksFileError as exc:
-        return [str(exc)]
-    return [str(problem) for problem in check_known(links_in(tree), known)]
+        return [*errors, str(exc)]
+    return errors + [str(problem) for problem in check_known(links, known)]
+
+
+def project_doc_errors(root: Path, links: Iterable[Link]) -> list[str]:
+    """Sources naming a ``docs/*.md`` page that exists in no folder above the FAQ tree."""
+    bases = [root, *root.resolve().parents]
+    return [
+        f"{link.file}: {link.entry}: {link.where}: {link.url}: no such project document"
+        for link in links
+        if PROJECT_DOC.match(link.url) and not any((b / link.url).is_file() for b in bases)
+    ]
 
 
 def distinct_urls(tree: FaqTree) -> list[str]:
     """Every address in the tree once, in first-use order (what ``--online`` fetches)."""
-    return list(dict.fromkeys(link.url for link in links_in(tree)))
+    return list(
+        dict.fromkeys(link.url for link in links_in(tree) if not PROJECT_DOC.match(link.url))
+    )

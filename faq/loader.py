@@ -34,6 +34,8 @@ SAFETY_FILE = "safety.yaml"
 SYNONYMS_FILE = "synonyms.yaml"
 SMALLTALK_DIR = "smalltalk"
 LINKS_FILE = "links.yaml"  # staff's known-good links (faq.links), not an entry
+#: A source may be the project's own documentation, e.g. docs/privacy.md for what the bot stores.
+PROJECT_DOC = re.compile(r"^docs/(?:[\w-]+/)*[\w.-]+\.md$")
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ENTRY_KEYS = {"id", "category", "reviewed", "sources", "related", "translations"}
@@ -186,8 +188,8 @@ def _entry(doc: _Doc) -> Entry | None:
         doc.problem(("reviewed",), "must be a date written as YYYY-MM-DD")
     sources = _strings(doc, data.get("sources"), ("sources",), required=False)
     for i, src in enumerate(sources):
-        if not src.startswith("https://"):
-            doc.problem(("sources", i), "must be an https:// address")
+        if not (src.startswith("https://") or PROJECT_DOC.match(src)):
+            doc.problem(("sources", i), "must be an https:// address or a docs/*.md page")
     related = _strings(doc, data.get("related"), ("related",), required=False)
     translations: dict[str, Translation] = {}
     raw = data.get("translations")

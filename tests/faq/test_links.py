@@ -144,3 +144,36 @@ def test_online_reports_status_redirect_and_error(local_site) -> None:
     assert refused.error
     assert not refused.ok
     assert str(refused).startswith(f"{closed}: error: ")
+
+
+def test_a_project_document_may_be_a_source(minimal_tree, tmp_path) -> None:
+    tr = minimal_tree.tr
+    minimal_tree.entry(
+        "general-privacy",
+        "general",
+        {"en": tr(["privacy?"], "What we store.")},
+        sources=["docs/privacy.md"],
+    )
+    tree = minimal_tree.load()  # the loader accepts a docs/*.md page as a source
+    _write_known(minimal_tree.root, distinct_urls(tree))
+    assert "docs/privacy.md" not in distinct_urls(tree)  # never fetched online
+    errors = link_errors(tree)
+    assert len(errors) == 1
+    assert "docs/privacy.md: no such project document" in errors[0]
+
+    (tmp_path / "docs").mkdir(exist_ok=True)  # a folder above the FAQ tree, as in the repo
+    (tmp_path / "docs" / "privacy.md").write_text("# Privacy\n", encoding="utf-8")
+    assert minimal_tree.root.is_relative_to(tmp_path)
+    assert link_errors(tree) == []
+
+
+@pytest.mark.parametrize("source", ["docs/../secrets.md", "docs/privacy.txt", "privacy.md"])
+def test_other_plain_paths_are_not_sources(minimal_tree, source) -> None:
+    from faq.loader import FaqLoadError
+
+    tr = minimal_tree.tr
+    minimal_tree.entry(
+        "general-privacy", "general", {"en": tr(["privacy?"], "a")}, sources=[source]
+    )
+    with pytest.raises(FaqLoadError, match="https:// address or a docs/"):
+        minimal_tree.load()
