@@ -8,7 +8,6 @@ address and reports its status code and any redirect; only that mode touches the
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,11 +16,10 @@ import httpx
 import yaml
 
 from faq.loader import LINKS_FILE, PROJECT_DOC
+from faq.markup import links as markup_links
 from faq.models import FaqTree
 
 __all__ = ["LINKS_FILE", "KnownLinks", "Link", "LinkProblem", "OnlineResult"]
-
-_HREF = re.compile(r"""<a\s[^>]*?href\s*=\s*(["'])(.*?)\1""", re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,11 +77,6 @@ def normalise(url: str) -> str:
     return url.split("#", 1)[0].rstrip("/")
 
 
-def hrefs(html: str) -> list[str]:
-    """The ``href`` of every ``<a>`` in an answer, in order."""
-    return [match.group(2).strip() for match in _HREF.finditer(html)]
-
-
 def links_in(tree: FaqTree) -> list[Link]:
     """Every address in the tree's entries: sources first, then each answer's links."""
     out: list[Link] = []
@@ -92,7 +85,8 @@ def links_in(tree: FaqTree) -> list[Link]:
         out += [Link(url, entry.id, file, "sources") for url in entry.sources]
         for lang, translation in entry.translations.items():
             out += [
-                Link(url, entry.id, file, f"answer:{lang}") for url in hrefs(translation.answer)
+                Link(url, entry.id, file, f"answer:{lang}")
+                for url in markup_links(translation.answer)
             ]
     return out
 

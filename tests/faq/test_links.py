@@ -14,21 +14,11 @@ from faq.links import (
     check_known,
     check_online,
     distinct_urls,
-    hrefs,
     link_errors,
     links_in,
     load_known,
 )
 from faq.loader import load_tree
-
-
-def test_hrefs_finds_every_anchor_in_order() -> None:
-    html = (
-        '<a href="https://a.example/x">A</a> and <b>bold</b> '
-        "<a  href='https://b.example/'>B</a> <a href=\"https://c.example/#part\">C</a>"
-    )
-    assert hrefs(html) == ["https://a.example/x", "https://b.example/", "https://c.example/#part"]
-    assert hrefs("no links, only https://d.example in text") == []
 
 
 def test_links_in_names_entry_and_place(minimal_tree) -> None:
