@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from faq.decision import Thresholds
+from faq.freshness import STALE_AFTER, due_for_review
 from faq.matcher import Matcher
 from faq.models import LANGUAGES, FaqTree
 
-#: An answer not checked against its sources for this long is stale.
-STALE_AFTER = timedelta(days=365)
+__all__ = ["STALE_AFTER", "Warning_", "lint"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,24 +29,22 @@ def lint(
     tree: FaqTree, *, today: date | None = None, matcher: Matcher | None = None
 ) -> list[Warning_]:
     """Missing languages, stale ``reviewed`` dates, variants that another entry wins, and
-    languages missing from the safety triggers or smalltalk."""
+    languages missing from the safety triggers or smalltalk.
+
+    An entry without sources is not a warning but an error of ``faq check``
+    (:func:`faq.freshness.unsourced`)."""
     today = today or date.today()
     matcher = matcher or Matcher(tree)
-    warnings: list[Warning_] = []
+    warnings: list[Warning_] = [
+        Warning_(due.entry, due.file, f"reviewed {due.reviewed.isoformat()}, over 12 months ago")
+        for due in due_for_review(tree, today)
+    ]
     offered = Thresholds().clarify
     for entry in tree.entries.values():
         file = str(entry.path) if entry.path else entry.id
         missing = [lang for lang in LANGUAGES if lang not in entry.translations]
         if missing:
             warnings.append(Warning_(entry.id, file, f"missing languages: {', '.join(missing)}"))
-        if today - entry.reviewed > STALE_AFTER:
-            warnings.append(
-                Warning_(
-                    entry.id, file, f"reviewed {entry.reviewed.isoformat()}, over 12 months ago"
-                )
-            )
-        if not entry.sources:
-            warnings.append(Warning_(entry.id, file, "no sources"))
         for lang, translation in entry.translations.items():
             for question in translation.questions:
                 # scored without the variant itself, else its own entry always wins with 100

@@ -33,6 +33,9 @@ BUNDLED_FAQ_DIR = Path(__file__).parent / "content"
 SAFETY_FILE = "safety.yaml"
 SYNONYMS_FILE = "synonyms.yaml"
 SMALLTALK_DIR = "smalltalk"
+LINKS_FILE = "links.yaml"  # staff's known-good links (faq.links), not an entry
+#: A source may be the project's own documentation, e.g. docs/privacy.md for what the bot stores.
+PROJECT_DOC = re.compile(r"^docs/(?:[\w-]+/)*[\w.-]+\.md$")
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ENTRY_KEYS = {"id", "category", "reviewed", "sources", "related", "translations"}
@@ -185,8 +188,8 @@ def _entry(doc: _Doc) -> Entry | None:
         doc.problem(("reviewed",), "must be a date written as YYYY-MM-DD")
     sources = _strings(doc, data.get("sources"), ("sources",), required=False)
     for i, src in enumerate(sources):
-        if not src.startswith("https://"):
-            doc.problem(("sources", i), "must be an https:// address")
+        if not (src.startswith("https://") or PROJECT_DOC.match(src)):
+            doc.problem(("sources", i), "must be an https:// address or a docs/*.md page")
     related = _strings(doc, data.get("related"), ("related",), required=False)
     translations: dict[str, Translation] = {}
     raw = data.get("translations")
@@ -328,7 +331,7 @@ def _synonyms(doc: _Doc) -> dict[str, tuple[str, ...]]:
 def _entry_files(root: Path) -> Iterator[Path]:
     for path in sorted(root.rglob("*.yaml")):
         rel = path.relative_to(root)
-        if rel.parts[0] == SMALLTALK_DIR or rel.name in (SAFETY_FILE, SYNONYMS_FILE):
+        if rel.parts[0] == SMALLTALK_DIR or rel.name in (SAFETY_FILE, SYNONYMS_FILE, LINKS_FILE):
             continue
         if any(part.startswith(".") for part in rel.parts):
             continue

@@ -13,6 +13,8 @@ from bot.cli.common import faq_dir, load_desk
 from bot.core.config import Settings, SettingsError
 from bot.core.leiden import today as leiden_today
 from faq.evaluation import Item, Outcome, evaluate, load_items
+from faq.freshness import unsourced
+from faq.links import check_online, distinct_urls, link_errors
 from faq.lint import lint
 from faq.loader import FaqLoadError, load_tree
 from faq.models import LANGUAGES, FaqTree
@@ -28,6 +30,13 @@ def register(
         "check", parents=[common], help="validate and lint the FAQ files (exit 1 on errors)"
     )
     check.add_argument("--strict", action="store_true", help="also exit 1 when there are warnings")
+    check.add_argument(
+        "--links", action="store_true", help="every link must be on links.yaml's known-good list"
+    )
+    check.add_argument(
+        "--online", action="store_true", help="--links, and fetch every link (status, redirects)"
+    )
+    check.add_argument("--timeout", type=float, default=10.0, help="seconds per link (--online)")
     check.set_defaults(func=cmd_faq_check)
 
     ev = sub.add_parser("eval", parents=[common], help="figures on a labelled question file")
@@ -62,10 +71,24 @@ def cmd_faq_check(args: argparse.Namespace, settings: Settings) -> int:
             print(f"error: {problem}", file=sys.stderr)
         print(f"{len(exc.problems)} error(s)", file=sys.stderr)
         return 1
-    warnings = lint(tree, today=leiden_today())
+    warnings = [str(w) for w in lint(tree, today=leiden_today())]
+    errors = [
+        f"{e.path or e.id}: {e.id}: no sources (name an official page)" for e in unsourced(tree)
+    ]
+    if args.links or args.online:
+        errors += link_errors(tree)
+    if args.online:  # the only mode that touches the network
+        for result in check_online(distinct_urls(tree), timeout=args.timeout):
+            print(f"link: {result}")
+            warnings += [] if result.ok else [f"link {result}"]
     for warning in warnings:
         print(f"warning: {warning}")
+    for error in errors:
+        print(f"error: {error}", file=sys.stderr)
     _summary(tree, len(warnings))
+    if errors:
+        print(f"{len(errors)} error(s)", file=sys.stderr)
+        return 1
     return 1 if args.strict and warnings else 0
 
 

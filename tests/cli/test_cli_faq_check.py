@@ -176,3 +176,69 @@ def test_misplaced_variant_is_a_warning(minimal_tree):
 def test_clean_variants_give_no_such_warning(minimal_tree):
     warnings = lint(minimal_tree.load())
     assert not [w for w in warnings if "scores" in w.message or "matches no entry" in w.message]
+
+
+# --------------------------------------------------------------------------- content errors
+def test_entry_without_sources_is_an_error(cli, minimal_tree):
+    tr = minimal_tree.tr
+    path = minimal_tree.entry(
+        "general-privacy", "general", {"en": tr(["privacy?"], "We store little.")}, sources=[]
+    )
+    run = cli("faq", "check", "--faq-dir", minimal_tree.root)
+    assert run.code == 1
+    assert f"error: {path}: general-privacy: no sources (name an official page)" in run.err
+    assert "1 error(s)" in run.err
+
+
+def _known_links(minimal_tree, good, bad=None):
+    import yaml
+
+    (minimal_tree.root / "links.yaml").write_text(
+        yaml.safe_dump({"good": list(good), "bad": dict(bad or {})}), encoding="utf-8"
+    )
+
+
+def test_links_checks_against_the_known_good_list(cli, minimal_tree):
+    from faq.links import distinct_urls
+
+    urls = distinct_urls(minimal_tree.load())
+    _known_links(minimal_tree, urls)
+    assert cli("faq", "check", "--links", "--faq-dir", minimal_tree.root).code == 0
+
+    _known_links(minimal_tree, urls[1:], {urls[0]: "points to an unrelated institution"})
+    run = cli("faq", "check", "--faq-dir", minimal_tree.root)
+    assert run.code == 0  # without --links the list is not consulted
+    run = cli("faq", "check", "--links", "--faq-dir", minimal_tree.root)
+    assert run.code == 1
+    assert f"{urls[0]}: known to be wrong: points to an unrelated institution" in run.err
+
+
+def test_online_reports_each_link_and_warns_on_failures(cli, minimal_tree, local_site):
+    from faq.links import distinct_urls
+
+    tr = minimal_tree.tr
+    # every link of the tree points at 127.0.0.1: the test never touches the internet
+    https_local = local_site.replace("http://", "https://") + "/ok"  # no TLS there: an error
+    for entry in minimal_tree.load().entries.values():
+        answers = {lang: tr(t.questions, "plain") for lang, t in entry.translations.items()}
+        minimal_tree.entry(entry.id, entry.category, answers, sources=[https_local])
+    minimal_tree.entry(
+        "general-links",
+        "general",
+        {
+            "en": tr(
+                ["links?"], f'<a href="{local_site}/moved">a</a> <a href="{local_site}/gone">b</a>'
+            )
+        },
+        sources=[https_local],
+    )
+    _known_links(minimal_tree, distinct_urls(minimal_tree.load()))
+    run = cli("faq", "check", "--online", "--timeout", "5", "--faq-dir", minimal_tree.root)
+
+    assert f"link: {local_site}/moved: 200 (redirected to {local_site}/ok)" in run.out
+    assert f"link: {local_site}/gone: 404" in run.out
+    assert f"link: {https_local}: error: " in run.out
+    assert f"warning: link {local_site}/gone: 404" in run.out
+    # --online implies --links: a plain http:// address is an error even when listed
+    assert run.code == 1
+    assert f"{local_site}/moved: not an https:// address" in run.err

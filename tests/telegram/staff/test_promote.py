@@ -74,6 +74,15 @@ def _fill_in(path: Path) -> None:
     )
 
 
+def _add_source(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert "sources: []" in text
+    path.write_text(
+        text.replace("sources: []", "sources: [https://www.example.org/bike-shed]"),
+        encoding="utf-8",
+    )
+
+
 def test_promote_writes_a_draft_that_faq_check_rejects_until_filled_in(
     database: str, minimal_tree: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -109,6 +118,11 @@ def test_promote_writes_a_draft_that_faq_check_rejects_until_filled_in(
     assert "translations.de.answer" in err
 
     _fill_in(path)
+    # answers alone are not enough: an entry without sources is an error too
+    assert main(["faq", "check", "--faq-dir", str(root)]) == 1
+    out, err = capsys.readouterr()
+    assert f"{path}: general-fietsenstalling-leiden-centraal: no sources" in err
+    _add_source(path)
     assert main(["faq", "check", "--faq-dir", str(root)]) == 0
     out, _ = capsys.readouterr()
     assert "4 entries" in out
