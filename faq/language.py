@@ -25,6 +25,11 @@ STRONG_HINT_BONUS = 0.5
 SPANISH_MARKS_BONUS = 0.3
 #: The hint only counts for messages of at most this many words.
 HINT_MAX_WORDS = 3
+#: With ``sticky`` (the fallback is the user's own choice), another language must lead the
+#: chosen one by this much: "BSN?" or an English sentence with one Dutch word stays English.
+SWITCH_MARGIN = 0.35
+#: ... and messages this short never switch away from the chosen language.
+STICKY_MAX_WORDS = 2
 #: Below this combined confidence the fallback language is used.
 MIN_CONFIDENCE = 0.2
 #: Messages with fewer letters than this carry too little evidence for statistics alone.
@@ -80,9 +85,18 @@ class LanguageDetector:
         return LanguageDetectorBuilder.from_languages(*languages).build()
 
     def detect(
-        self, text: str, *, hint: str | None, fallback: str, hint_weight: float = HINT_BONUS
+        self,
+        text: str,
+        *,
+        hint: str | None,
+        fallback: str,
+        hint_weight: float = HINT_BONUS,
+        sticky: bool = False,
     ) -> str:
-        """The language of ``text`` among ours, or ``fallback`` when unsure or unsupported."""
+        """The language of ``text`` among ours, or ``fallback`` when unsure or unsupported.
+
+        ``sticky``: ``fallback`` is the user's chosen language; switch away from it only on
+        clear evidence (a longer message whose language leads it by :data:`SWITCH_MARGIN`)."""
         letters = [c for c in text if c.isalpha()]
         if not letters:
             return fallback
@@ -112,6 +126,11 @@ class LanguageDetector:
         other = max((scores[k] for k in scores if k not in LANGUAGES), default=0.0)
         if ours is None or other - scores[ours] >= OTHER_MARGIN or scores[ours] < MIN_CONFIDENCE:
             return fallback
+        if sticky and ours != fallback and fallback != "zh":
+            if len(words) <= STICKY_MAX_WORDS:
+                return fallback
+            if scores[ours] - scores.get(fallback, 0.0) < SWITCH_MARGIN:
+                return fallback
         return ours
 
 

@@ -1,0 +1,261 @@
+"""A calibrated probability that the matcher's best entry is the right answer.
+
+:func:`train` learns it from the FAQ itself, deterministically (seeded):
+
+1. Every question variant is held out in turn (k-fold by variant): a matcher and a text
+   classifier are built on the tree *without* that fold's variants, the held-out variant is
+   asked as a question, and :func:`faq.features.features` describes the match. The label is
+   whether the best entry is the variant's own entry.
+2. The questions of ``out-of-scope.yaml`` are asked the same way (by fold too, so the text
+   classifier has not seen them); their label is always "wrong".
+3. A logistic regression on those features, calibrated with ``CalibratedClassifierCV``, turns
+   a match into a probability. Out-of-fold probabilities give the reliability table and the
+   thresholds (:func:`faq.decision.choose_thresholds`): no labelled question set is used.
+
+The result is one picklable :class:`ConfidenceModel` (a cache may store it, keyed by the
+tree's files). A tree too small to learn from gives None: the desk then decides on scores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from faq.decision import ProbabilityThresholds, choose_thresholds
+from faq.features import (
+    FEATURE_NAMES,
+    OUT_OF_SCOPE_PREFIX,
+    TextModel,
+    features,
+    fit_text_model,
+    out_of_scope_group,
+)
+from faq.matcher import Match, Matcher
+from faq.models import FaqTree
+
+SEED = 20261205
+#: Folds of the held-out training (variants and out-of-scope questions).
+FOLDS = 5
+#: At most this many variants are asked as held-out questions (a sample on a large FAQ).
+MAX_QUERIES = 4000
+#: Above this many variants the text classifier is left out (its training would take
+#: minutes); its features are then 0 and the model learns from the matcher's alone.
+TEXT_MODEL_MAX_VARIANTS = 60_000
+#: Fewer positives or negatives than this: nothing worth learning, decide on scores.
+MIN_EXAMPLES = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """The model's view of one question."""
+
+    probability: float  # that the best match is the right entry
+    out_of_scope: str | None  # the out-of-scope group the text classifier puts it in
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingReport:
+    """What the cross-validation saw (docs/quality.md prints it)."""
+
+    queries: int  # held-out variants asked
+    negatives: int  # out-of-scope questions asked
+    top1: float  # held-out variants whose own entry ranked first (%)
+    reliability: tuple[tuple[float, float, float, int], ...]  # bin low, high, mean p, n ... hit
+    observed: tuple[float, ...]  # share right per reliability bin
+    cv: dict[str, float] = field(default_factory=dict)  # figures at the chosen thresholds
+
+
+@dataclass(frozen=True, slots=True)
+class ConfidenceModel:
+    """Text classifier + calibrated match classifier + the thresholds chosen for them."""
+
+    text: TextModel | None
+    calibrated: Any  # sklearn CalibratedClassifierCV over FEATURE_NAMES
+    thresholds: ProbabilityThresholds
+    report: TrainingReport
+    fingerprint: str
+
+    def assess(self, text: str, matches: Sequence[Match], matcher: Matcher) -> Assessment:
+        """Probability that ``matches[0]`` answers ``text``, and any out-of-scope group."""
+        scores = self.text.scores(text) if self.text is not None else None
+        group = out_of_scope_group(scores)
+        if not matches:
+            return Assessment(0.0, group)
+        row = features(text, matches, matcher, scores).reshape(1, -1)
+        return Assessment(float(self.calibrated.predict_proba(row)[0, 1]), group)
+
+
+def fingerprint(tree: FaqTree) -> str:
+    """A hash of everything :func:`train` reads from ``tree`` (an in-memory cache key)."""
+    digest = hashlib.sha256()
+    for entry in tree.entries.values():
+        digest.update(entry.id.encode())
+        for lang, translation in sorted(entry.translations.items()):
+            digest.update(repr((lang, translation.questions, translation.keywords)).encode())
+    for group in tree.out_of_scope:
+        digest.update(repr((group.id, sorted(group.questions.items()))).encode())
+    digest.update(repr((sorted(tree.synonyms.items()), sorted(tree.weak_terms))).encode())
+    return digest.hexdigest()
+
+
+def _variants(tree: FaqTree) -> list[tuple[str, str, str]]:
+    return [
+        (entry.id, lang, q)
+        for entry in tree.entries.values()
+        for lang, translation in entry.translations.items()
+        for q in translation.questions
+    ]
+
+
+def _negatives(tree: FaqTree) -> list[tuple[str, str]]:
+    return [
+        (group.id, q)
+        for group in tree.out_of_scope
+        for questions in group.questions.values()
+        for q in questions
+    ]
+
+
+def _without(tree: FaqTree, held: set[tuple[str, str, str]]) -> FaqTree:
+    """``tree`` without the held-out question variants (keywords stay)."""
+    entries = {}
+    for entry in tree.entries.values():
+        translations = {
+            lang: replace(
+                tr, questions=tuple(q for q in tr.questions if (entry.id, lang, q) not in held)
+            )
+            for lang, tr in entry.translations.items()
+        }
+        entries[entry.id] = replace(entry, translations=translations)
+    return replace(tree, entries=entries)
+
+
+def _examples(
+    tree: FaqTree, rng: np.random.Generator
+) -> tuple[npt.NDArray[np.float64], list[tuple[str | None, Match | None, tuple[str, ...], bool]], int]:
+    """Out-of-fold feature rows, per row (true entry or None, best match, top-3 entries),
+    and the number of variants asked."""
+    variants = _variants(tree)
+    negatives = _negatives(tree)
+    use_text = len(variants) <= TEXT_MODEL_MAX_VARIANTS
+    order = rng.permutation(len(variants))
+    asked = order[:MAX_QUERIES]
+    fold_of = {int(v): i % FOLDS for i, v in enumerate(asked)}
+    neg_fold = [i % FOLDS for i in rng.permutation(len(negatives))] if negatives else []
+    rows: list[npt.NDArray[np.float64]] = []
+    meta: list[tuple[str | None, Match | None, tuple[str, ...], bool]] = []
+    for fold in range(FOLDS):
+        held_ids = [v for v, f in fold_of.items() if f == fold]
+        held = {variants[v] for v in held_ids}
+        matcher = Matcher(_without(tree, held))
+        text_model = None
+        if use_text:
+            train_texts = [q for v, (_, _, q) in enumerate(variants) if fold_of.get(v) != fold]
+            train_labels = [e for v, (e, _, _) in enumerate(variants) if fold_of.get(v) != fold]
+            for (group, q), f in zip(negatives, neg_fold, strict=True):
+                if f != fold:
+                    train_texts.append(q)
+                    train_labels.append(OUT_OF_SCOPE_PREFIX + group)
+            text_model = fit_text_model(train_texts, train_labels, seed=SEED)
+        queries: list[tuple[str | None, str]] = [(variants[v][0], variants[v][2]) for v in held_ids]
+        queries += [(None, q) for (_, q), f in zip(negatives, neg_fold, strict=True) if f == fold]
+        for truth, query in queries:
+            matches = matcher.match(query, limit=3)
+            scores = text_model.scores(query) if text_model is not None else None
+            oos = out_of_scope_group(scores) is not None
+            if not matches:
+                meta.append((truth, None, (), oos))
+                continue
+            rows.append(features(query, matches, matcher, scores))
+            meta.append((truth, matches[0], tuple(m.entry for m in matches), oos))
+    matrix = np.vstack(rows) if rows else np.zeros((0, len(FEATURE_NAMES)))
+    return matrix, meta, len(asked)
+
+
+def _classifier() -> Any:
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    base = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=1000))
+    return CalibratedClassifierCV(base, method="isotonic", cv=5)
+
+
+def train(tree: FaqTree, *, seed: int = SEED) -> ConfidenceModel | None:
+    """Learn the confidence model from ``tree`` (deterministic for a given ``seed``);
+    None when the tree has too few variants or out-of-scope questions to learn from."""
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    rng = np.random.default_rng(seed)
+    matrix, meta, asked = _examples(tree, rng)
+    matched = [m for m in meta if m[1] is not None]
+    labels = np.array([truth is not None and best.entry == truth for truth, best, _, _ in matched])
+    positives = int(labels.sum())
+    if positives < MIN_EXAMPLES or len(labels) - positives < MIN_EXAMPLES:
+        return None
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed % 2**32)
+    oof = cross_val_predict(_classifier(), matrix, labels, cv=folds, method="predict_proba")[:, 1]
+    # every asked question, matched or not, for the thresholds' figures
+    probability = iter(oof.tolist())
+    outcomes = [
+        (truth, best.entry if best else None, top3, next(probability) if best else 0.0, oos)
+        for truth, best, top3, oos in meta
+    ]
+    thresholds, cv = choose_thresholds(outcomes)
+    calibrated = _classifier().fit(matrix, labels)
+    text_model = None
+    if len(_variants(tree)) <= TEXT_MODEL_MAX_VARIANTS:
+        texts = [q for _, _, q in _variants(tree)]
+        classes = [e for e, _, _ in _variants(tree)]
+        texts += [q for _, q in _negatives(tree)]
+        classes += [OUT_OF_SCOPE_PREFIX + g for g, _ in _negatives(tree)]
+        text_model = fit_text_model(texts, classes, seed=seed)
+    in_scope = [m for m in meta if m[0] is not None]
+    top1 = 100.0 * sum(1 for t, b, _, _ in in_scope if b and b.entry == t) / max(len(in_scope), 1)
+    edges, means, observed = _reliability(oof, labels)
+    report = TrainingReport(
+        queries=asked,
+        negatives=len(meta) - asked,
+        top1=round(top1, 1),
+        reliability=tuple(
+            (lo, hi, mean, n) for (lo, hi, n), mean in zip(edges, means, strict=True)
+        ),
+        observed=tuple(observed),
+        cv=cv,
+    )
+    return ConfidenceModel(text_model, calibrated, thresholds, report, fingerprint(tree))
+
+
+def _reliability(
+    probability: npt.NDArray[np.float64], labels: npt.NDArray[np.bool_], bins: int = 10
+) -> tuple[list[tuple[float, float, int]], list[float], list[float]]:
+    """Per probability decile: its bounds and size, the mean predicted and observed share."""
+    edges, means, observed = [], [], []
+    for i in range(bins):
+        lo, hi = i / bins, (i + 1) / bins
+        inside = (probability >= lo) & ((probability < hi) | (i == bins - 1))
+        n = int(inside.sum())
+        edges.append((lo, hi, n))
+        means.append(round(float(probability[inside].mean()), 3) if n else 0.0)
+        observed.append(round(float(labels[inside].mean()), 3) if n else 0.0)
+    return edges, means, observed
+
+
+_CACHE: dict[str, ConfidenceModel | None] = {}
+
+
+def train_cached(tree: FaqTree) -> ConfidenceModel | None:
+    """:func:`train`, remembered in this process by :func:`fingerprint` (reloads and tests
+    build many desks on the same tree)."""
+    key = fingerprint(tree)
+    if key not in _CACHE:
+        if len(_CACHE) >= 4:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = train(tree)
+    return _CACHE[key]
