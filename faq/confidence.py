@@ -164,9 +164,13 @@ def _examples(
             text_model = fit_text_model(train_texts, train_labels, seed=SEED)
         queries: list[tuple[str | None, str]] = [(variants[v][0], variants[v][2]) for v in held_ids]
         queries += [(None, q) for (_, q), f in zip(negatives, neg_fold, strict=True) if f == fold]
-        for truth, query in queries:
+        all_scores: list[dict[str, float] | None] = (
+            list(text_model.many_scores([q for _, q in queries]))
+            if text_model is not None and queries
+            else [None] * len(queries)
+        )
+        for (truth, query), scores in zip(queries, all_scores, strict=True):
             matches = matcher.match(query, limit=3)
-            scores = text_model.scores(query) if text_model is not None else None
             oos = out_of_scope_group(scores) is not None
             if not matches:
                 meta.append((truth, None, (), oos))
@@ -183,7 +187,7 @@ def _classifier() -> Any:
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    base = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=1000))
+    base = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, solver="liblinear"))
     return CalibratedClassifierCV(base, method="isotonic", cv=5)
 
 

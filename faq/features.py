@@ -49,8 +49,17 @@ class TextModel:
 
     def scores(self, text: str) -> dict[str, float]:
         """Decision scores of every class for ``text``."""
-        row = self.classifier.decision_function(self.vectorizer.transform([normalise(text)]))
-        return dict(zip(self.classes, np.ravel(row).tolist(), strict=True))
+        return self.many_scores([text])[0]
+
+    def many_scores(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        """:meth:`scores` for many texts at once (one sparse product: training is faster)."""
+        rows = self.classifier.decision_function(
+            self.vectorizer.transform([normalise(t) for t in texts])
+        )
+        rows = np.asarray(rows).reshape(len(texts), -1)
+        if len(self.classes) == 2:  # a binary classifier gives one column: the second class
+            rows = np.hstack([-rows, rows])
+        return [dict(zip(self.classes, row.tolist(), strict=True)) for row in rows]
 
 
 def fit_text_model(texts: Sequence[str], labels: Sequence[str], *, seed: int) -> TextModel | None:
