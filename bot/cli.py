@@ -207,6 +207,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:
         print(report.table())
+        print("\nwrong answers (expected -> answered):\n" + report.confusion_table())
         if report.skipped:
             print(f"({report.skipped} items skipped: their entry is not in this FAQ)")
         if args.misses:

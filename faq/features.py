@@ -53,10 +53,11 @@ class TextModel:
 
     def many_scores(self, texts: Sequence[str]) -> list[dict[str, float]]:
         """:meth:`scores` for many texts at once (one sparse product: training is faster)."""
-        rows = self.classifier.decision_function(
-            self.vectorizer.transform([normalise(t) for t in texts])
-        )
-        rows = np.asarray(rows).reshape(len(texts), -1)
+        matrix = self.vectorizer.transform([normalise(t) for t in texts])
+        # the linear decision by hand: sklearn's decision_function re-validates its input,
+        # which costs more than the product for one question
+        rows = np.asarray(matrix @ self.classifier.coef_.T) + self.classifier.intercept_
+        rows = rows.reshape(len(texts), -1)
         if len(self.classes) == 2:  # a binary classifier gives one column: the second class
             rows = np.hstack([-rows, rows])
         return [dict(zip(self.classes, row.tolist(), strict=True)) for row in rows]

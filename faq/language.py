@@ -25,11 +25,12 @@ STRONG_HINT_BONUS = 0.5
 SPANISH_MARKS_BONUS = 0.3
 #: The hint only counts for messages of at most this many words.
 HINT_MAX_WORDS = 3
-#: With ``sticky`` (the fallback is the user's own choice), another language must lead the
-#: chosen one by this much: "BSN?" or an English sentence with one Dutch word stays English.
-SWITCH_MARGIN = 0.35
-#: ... and messages this short never switch away from the chosen language.
-STICKY_MAX_WORDS = 2
+#: With ``sticky`` (the fallback is the user's own choice), another language must be this many
+#: times as likely as the chosen one: "BSN?" or a Dutch sentence with one English word stays
+#: Dutch for a user who chose Dutch ...
+SWITCH_RATIO = 2.0
+#: ... and a message of this many words (names and jargon aside) never switches.
+STICKY_MAX_WORDS = 1
 #: Below this combined confidence the fallback language is used.
 MIN_CONFIDENCE = 0.2
 #: Messages with fewer letters than this carry too little evidence for statistics alone.
@@ -96,7 +97,7 @@ class LanguageDetector:
         """The language of ``text`` among ours, or ``fallback`` when unsure or unsupported.
 
         ``sticky``: ``fallback`` is the user's chosen language; switch away from it only on
-        clear evidence (a longer message whose language leads it by :data:`SWITCH_MARGIN`)."""
+        clear evidence (see :data:`SWITCH_RATIO`)."""
         letters = [c for c in text if c.isalpha()]
         if not letters:
             return fallback
@@ -129,7 +130,7 @@ class LanguageDetector:
         if sticky and ours != fallback and fallback != "zh":
             if len(words) <= STICKY_MAX_WORDS:
                 return fallback
-            if scores[ours] - scores.get(fallback, 0.0) < SWITCH_MARGIN:
+            if scores[ours] < SWITCH_RATIO * scores.get(fallback, 0.0):
                 return fallback
         return ours
 

@@ -9,7 +9,18 @@ import sys
 
 import pytest
 
-KEYS = {"question", "kind", "entry", "suggestions", "candidates", "language", "score", "text"}
+KEYS = {
+    "question",
+    "kind",
+    "entry",
+    "suggestions",
+    "candidates",
+    "language",
+    "score",
+    "confidence",
+    "out_of_scope",
+    "text",
+}
 KINDS = {"answer", "clarify", "unanswered", "safety", "smalltalk"}
 
 
