@@ -129,8 +129,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     tree = load_tree(args.faq_dir)
     items = [i for i in load_items(args.file) if i.expect not in SPECIAL or i.expect == NONE]
-    print(f"{args.file}: {len(items)} entry and out-of-scope questions, {len(tree.entries)} entries")
-    header = f"{'method':<12}{'ans-ok':>8}{'wrong':>8}{'oos-ans':>9}{'top1':>7}{'ms/q':>8}  threshold"
+    print(
+        f"{args.file}: {len(items)} entry and out-of-scope questions, {len(tree.entries)} entries"
+    )
+    header = (
+        f"{'method':<12}{'ans-ok':>8}{'wrong':>8}{'oos-ans':>9}{'top1':>7}{'ms/q':>8}  threshold"
+    )
     print(header + "\n" + "-" * len(header))
     rankers: dict[str, Ranker] = {
         "wratio": fuzzy(tree, fuzz.WRatio),

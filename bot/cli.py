@@ -177,7 +177,8 @@ def _summary(tree: FaqTree, warnings: int) -> None:
     print(
         f"{len(tree.entries)} entries in {len(tree.categories())} categories, languages "
         f"{' '.join(languages)}; {len(tree.smalltalk)} smalltalk kinds; "
-        f"{len(tree.synonyms)} synonym groups; {warnings} warning(s)"
+        f"{len(tree.synonyms)} synonym groups; {len(tree.out_of_scope)} out-of-scope groups; "
+        f"{warnings} warning(s)"
     )
 
 

@@ -99,7 +99,7 @@ class Desk:
             SafetyCheck(tree.safety),
             SmalltalkMatcher(tree.smalltalk),
             LanguageDetector.for_vocabulary(matcher.words_by_language),
-            train_cached(tree),
+            train_cached(tree, matcher),
         )
 
     def adopt(self, other: Desk) -> None:
@@ -180,12 +180,13 @@ class Desk:
             )
 
         lang = ix.languages.detect(
-            question, hint=hint, fallback=preferred or FALLBACK_LANGUAGE, sticky=preferred is not None
+            question,
+            hint=hint,
+            fallback=preferred or FALLBACK_LANGUAGE,
+            sticky=preferred is not None,
         )
         if decision.kind == "answer" and decision.entry:
-            reply = self._entry_reply(
-                ix, question, "answer", decision.entry, lang, candidates, top
-            )
+            reply = self._entry_reply(ix, question, "answer", decision.entry, lang, candidates, top)
             return replace(reply, confidence=confidence)
         if decision.kind == "clarify":
             reply = self._clarify(ix, question, decision, lang, candidates, top)

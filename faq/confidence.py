@@ -46,6 +46,11 @@ MAX_QUERIES = 4000
 #: Above this many variants the text classifier is left out (its training would take
 #: minutes); its features are then 0 and the model learns from the matcher's alone.
 TEXT_MODEL_MAX_VARIANTS = 60_000
+#: Above this many variants the matcher is not rebuilt per fold (a 10,000-entry FAQ takes
+#: close to a minute to index): the held-out variant is left out of the one matcher with
+#: ``Matcher.match(leave_out=...)``, its words still in its entry's vocabulary (a little
+#: optimistic; docs/quality.md).
+REBUILD_MAX_VARIANTS = 60_000
 #: Fewer positives or negatives than this: nothing worth learning, decide on scores.
 MIN_EXAMPLES = 30
 
@@ -169,8 +174,10 @@ def _without(tree: FaqTree, held: set[tuple[str, str, str]]) -> FaqTree:
 
 
 def _examples(
-    tree: FaqTree, rng: np.random.Generator
-) -> tuple[npt.NDArray[np.float64], list[tuple[str | None, Match | None, tuple[str, ...], bool]], int]:
+    tree: FaqTree, rng: np.random.Generator, matcher: Matcher | None = None
+) -> tuple[
+    npt.NDArray[np.float64], list[tuple[str | None, Match | None, tuple[str, ...], bool]], int
+]:
     """Out-of-fold feature rows, per row (true entry or None, best match, top-3 entries),
     and the number of variants asked."""
     variants = _variants(tree)
@@ -182,10 +189,15 @@ def _examples(
     neg_fold = [i % FOLDS for i in rng.permutation(len(negatives))] if negatives else []
     rows: list[npt.NDArray[np.float64]] = []
     meta: list[tuple[str | None, Match | None, tuple[str, ...], bool]] = []
+    rebuild = len(variants) <= REBUILD_MAX_VARIANTS
+    full = matcher if matcher is not None and not rebuild else None
     for fold in range(FOLDS):
         held_ids = [v for v, f in fold_of.items() if f == fold]
         held = {variants[v] for v in held_ids}
-        matcher = Matcher(_without(tree, held))
+        if rebuild:
+            fold_matcher = Matcher(_without(tree, held))
+        else:
+            full = fold_matcher = full or Matcher(tree)
         text_model = None
         if use_text:
             train_texts = [q for v, (_, _, q) in enumerate(variants) if fold_of.get(v) != fold]
@@ -203,12 +215,13 @@ def _examples(
             else [None] * len(queries)
         )
         for (truth, query), scores in zip(queries, all_scores, strict=True):
-            matches = matcher.match(query, limit=3)
+            leave_out = None if rebuild or truth is None else (truth, query)
+            matches = fold_matcher.match(query, limit=3, leave_out=leave_out)
             oos = out_of_scope_group(scores) is not None
             if not matches:
                 meta.append((truth, None, (), oos))
                 continue
-            rows.append(features(query, matches, matcher, scores))
+            rows.append(features(query, matches, fold_matcher, scores))
             meta.append((truth, matches[0], tuple(m.entry for m in matches), oos))
     matrix = np.vstack(rows) if rows else np.zeros((0, len(FEATURE_NAMES)))
     return matrix, meta, len(asked)
@@ -224,15 +237,18 @@ def _classifier() -> Any:
     return CalibratedClassifierCV(base, method="isotonic", cv=5)
 
 
-def train(tree: FaqTree, *, seed: int = SEED) -> ConfidenceModel | None:
+def train(
+    tree: FaqTree, *, seed: int = SEED, matcher: Matcher | None = None
+) -> ConfidenceModel | None:
     """Learn the confidence model from ``tree`` (deterministic for a given ``seed``);
-    None when the tree has too few variants or out-of-scope questions to learn from."""
+    None when the tree has too few variants or out-of-scope questions to learn from.
+    ``matcher`` (on ``tree``) saves building one on a FAQ too large to rebuild per fold."""
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     rng = np.random.default_rng(seed)
-    matrix, meta, asked = _examples(tree, rng)
+    matrix, meta, asked = _examples(tree, rng, matcher)
     matched = [m for m in meta if m[1] is not None]
-    labels = np.array([truth is not None and best.entry == truth for truth, best, _, _ in matched])
+    labels = np.array([best is not None and best.entry == truth for truth, best, _, _ in matched])
     positives = int(labels.sum())
     if positives < MIN_EXAMPLES or len(labels) - positives < MIN_EXAMPLES:
         return None
@@ -287,12 +303,12 @@ def _reliability(
 _CACHE: dict[str, ConfidenceModel | None] = {}
 
 
-def train_cached(tree: FaqTree) -> ConfidenceModel | None:
+def train_cached(tree: FaqTree, matcher: Matcher | None = None) -> ConfidenceModel | None:
     """:func:`train`, remembered in this process by :func:`fingerprint` (reloads and tests
     build many desks on the same tree)."""
     key = fingerprint(tree)
     if key not in _CACHE:
         if len(_CACHE) >= 4:
             _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = train(tree)
+        _CACHE[key] = train(tree, matcher=matcher)
     return _CACHE[key]

@@ -114,7 +114,9 @@ def decide_calibrated(
 Outcome = tuple[str | None, str | None, tuple[str, ...], float, bool]
 
 
-def choose_thresholds(outcomes: Sequence[Outcome]) -> tuple[ProbabilityThresholds, dict[str, float]]:
+def choose_thresholds(
+    outcomes: Sequence[Outcome],
+) -> tuple[ProbabilityThresholds, dict[str, float]]:
     """The thresholds from held-out ``outcomes`` and the figures they give there (%)."""
     inside = [o for o in outcomes if o[0] is not None]
     outside = [o for o in outcomes if o[0] is None]

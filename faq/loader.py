@@ -28,6 +28,7 @@ from faq.models import (
     LANGUAGES,
     Entry,
     FaqTree,
+    OutOfScopeGroup,
     SafetyRules,
     SmalltalkKind,
     Translation,
@@ -424,7 +425,8 @@ def load_tree(root: Path | str | None = None) -> FaqTree:
             synonyms = _synonyms(doc)
         problems.extend(doc.problems)
 
-    out_of_scope, weak_terms = (), frozenset[str]()
+    out_of_scope: tuple[OutOfScopeGroup, ...] = ()
+    weak_terms: frozenset[str] = frozenset()
     if (root / OUT_OF_SCOPE_FILE).exists():
         out_of_scope, found = load_out_of_scope(root / OUT_OF_SCOPE_FILE)
         problems.extend(p for p in found if isinstance(p, FaqProblem))

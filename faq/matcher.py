@@ -219,9 +219,9 @@ class Matcher:
         # a weak phrase weakens its words and the synonym concepts it names
         weak: set[str] = set()
         for phrase in tree.weak_terms:
-            words = tokens(phrase)
-            weak.update(words)
-            weak.update(self.concepts.find(phrase, words))
+            phrase_words = tokens(phrase)
+            weak.update(phrase_words)
+            weak.update(self.concepts.find(phrase, phrase_words))
         idf = [
             math.log(1.0 + n / count)
             * (1.0 if term.startswith("~") else commonness(term))
