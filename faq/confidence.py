@@ -41,8 +41,11 @@ from faq.models import FaqTree
 SEED = 20261205
 #: Folds of the held-out training (variants and out-of-scope questions).
 FOLDS = 5
-#: At most this many variants are asked as held-out questions (a sample on a large FAQ).
+#: At most this many variants are asked as held-out questions (a sample on a large FAQ) ...
 MAX_QUERIES = 4000
+#: ... and this many where the matcher is not rebuilt per fold (each costs a search of the
+#: whole large FAQ).
+MAX_QUERIES_LARGE = 1500
 #: Above this many variants the text classifier is left out (its training would take
 #: minutes); its features are then 0 and the model learns from the matcher's alone.
 TEXT_MODEL_MAX_VARIANTS = 60_000
@@ -184,12 +187,12 @@ def _examples(
     negatives = _negatives(tree)
     use_text = len(variants) <= TEXT_MODEL_MAX_VARIANTS
     order = rng.permutation(len(variants))
-    asked = order[:MAX_QUERIES]
+    rebuild = len(variants) <= REBUILD_MAX_VARIANTS
+    asked = order[: MAX_QUERIES if rebuild else MAX_QUERIES_LARGE]
     fold_of = {int(v): i % FOLDS for i, v in enumerate(asked)}
     neg_fold = [i % FOLDS for i in rng.permutation(len(negatives))] if negatives else []
     rows: list[npt.NDArray[np.float64]] = []
     meta: list[tuple[str | None, Match | None, tuple[str, ...], bool]] = []
-    rebuild = len(variants) <= REBUILD_MAX_VARIANTS
     full = matcher if matcher is not None and not rebuild else None
     for fold in range(FOLDS):
         held_ids = [v for v, f in fold_of.items() if f == fold]
