@@ -98,7 +98,11 @@ class Desk:
             matcher,
             SafetyCheck(tree.safety),
             SmalltalkMatcher(tree.smalltalk),
-            LanguageDetector.for_vocabulary(matcher.words_by_language),
+            LanguageDetector.for_vocabulary(
+                matcher.words_by_language,
+                # single-word place names only: "den" of "Den Haag" is a Dutch word
+                (t for t in tree.weak_terms if " " not in t),
+            ),
             train_cached(tree, matcher),
         )
 

@@ -10,6 +10,7 @@ user's chosen or Telegram language, else English).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cached_property
 from typing import Any
 
@@ -64,8 +65,11 @@ class LanguageDetector:
         self.jargon = jargon
 
     @classmethod
-    def for_vocabulary(cls, words_by_language: dict[str, set[str]]) -> LanguageDetector:
-        """A detector that ignores the FAQ's cross-language jargon."""
+    def for_vocabulary(
+        cls, words_by_language: dict[str, set[str]], names: Iterable[str] = ()
+    ) -> LanguageDetector:
+        """A detector that ignores the FAQ's cross-language jargon and ``names`` (normalised
+        words of place names: "leiden" is also a German verb)."""
         seen: dict[str, int] = {}
         for words in words_by_language.values():
             for word in words:
@@ -73,7 +77,7 @@ class LanguageDetector:
         jargon = frozenset(
             w for w, n in seen.items() if n >= JARGON_LANGUAGES and zipf(w) < JARGON_ZIPF
         )
-        return cls(jargon)
+        return cls(jargon | frozenset(names))
 
     @cached_property
     def _detector(self) -> Any:

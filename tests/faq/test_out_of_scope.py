@@ -128,6 +128,7 @@ def test_answers_carry_their_confidence(desk):
         ("BSN?", "nl", "nl"),  # jargon only: the user's choice
         ("huurtoeslag?", "de", "de"),
         ("Hoe vind ik een kamer in Leiden?", "en", "nl"),  # a clear sentence switches
+        ("wher do i find a room in leiden", None, "en"),  # "leiden" is a German verb, too
     ],
 )
 def test_short_messages_keep_the_chosen_language(desk, question, preferred, language):
