@@ -20,6 +20,7 @@ import statistics
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -58,7 +59,12 @@ def describe(model: ConfidenceModel, seconds: float) -> None:
 def generated(size: int, base: FaqTree, questions: int, baseline: int) -> None:
     """Build, train and time one generated FAQ."""
     start = time.perf_counter()
-    tree = generated_tree(size, base=base)
+    # the generated entries with the bundled out-of-scope groups and weak terms
+    tree = replace(
+        generated_tree(size, base=base),
+        out_of_scope=base.out_of_scope,
+        weak_terms=base.weak_terms,
+    )
     print(f"\n{size} entries (generated in {time.perf_counter() - start:.0f} s)")
     start = time.perf_counter()
     matcher = Matcher(tree)
