@@ -33,10 +33,12 @@ from faq.features import (
     TextModel,
     features,
     fit_text_model,
+    fit_vectorizer,
     out_of_scope_group,
 )
 from faq.matcher import Match, Matcher
 from faq.models import FaqTree
+from faq.normalise import normalise
 
 SEED = 20261205
 #: Folds of the held-out training (variants and out-of-scope questions).
@@ -194,6 +196,15 @@ def _examples(
     rows: list[npt.NDArray[np.float64]] = []
     meta: list[tuple[str | None, Match | None, tuple[str, ...], bool]] = []
     full = matcher if matcher is not None and not rebuild else None
+    texts = [q for _, _, q in variants] + [q for _, q in negatives]
+    labels = [e for e, _, _ in variants] + [OUT_OF_SCOPE_PREFIX + g for g, _ in negatives]
+    # one vectorizer and matrix for every fold (vocabulary and idf carry no labels)
+    vectorizer = fit_vectorizer(texts) if use_text else None
+    matrix = vectorizer.transform([normalise(t) for t in texts]) if use_text else None
+    # the fold of each text: variants by fold_of (-1: never held out), negatives by neg_fold
+    text_fold = np.array(
+        [fold_of.get(v, -1) for v in range(len(variants))] + list(neg_fold), dtype=np.int64
+    )
     for fold in range(FOLDS):
         held_ids = [v for v, f in fold_of.items() if f == fold]
         held = {variants[v] for v in held_ids}
@@ -203,13 +214,14 @@ def _examples(
             full = fold_matcher = full or Matcher(tree)
         text_model = None
         if use_text:
-            train_texts = [q for v, (_, _, q) in enumerate(variants) if fold_of.get(v) != fold]
-            train_labels = [e for v, (e, _, _) in enumerate(variants) if fold_of.get(v) != fold]
-            for (group, q), f in zip(negatives, neg_fold, strict=True):
-                if f != fold:
-                    train_texts.append(q)
-                    train_labels.append(OUT_OF_SCOPE_PREFIX + group)
-            text_model = fit_text_model(train_texts, train_labels, seed=SEED)
+            keep = np.flatnonzero(text_fold != fold)
+            text_model = fit_text_model(
+                [texts[i] for i in keep],
+                [labels[i] for i in keep],
+                seed=SEED,
+                vectorizer=vectorizer,
+                matrix=matrix[keep],
+            )
         queries: list[tuple[str | None, str]] = [(variants[v][0], variants[v][2]) for v in held_ids]
         queries += [(None, q) for (_, q), f in zip(negatives, neg_fold, strict=True) if f == fold]
         all_scores: list[dict[str, float] | None] = (

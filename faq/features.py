@@ -40,11 +40,14 @@ FEATURE_NAMES: tuple[str, ...] = (
 
 @dataclass(frozen=True, slots=True)
 class TextModel:
-    """TF-IDF character n-grams and a linear classifier over the FAQ's question variants
-    (classes: entry ids and ``@oos:<group>``)."""
+    """TF-IDF character n-grams and a linear SVM over the FAQ's question variants (classes:
+    entry ids and ``@oos:<group>``). Its weights are kept as arrays: sklearn's
+    ``decision_function`` re-validates its input, which costs more than the product for one
+    question."""
 
     vectorizer: Any
-    classifier: Any
+    weights: Any  # classes × features
+    intercepts: npt.NDArray[np.float64]
     classes: tuple[str, ...]
 
     def scores(self, text: str) -> dict[str, float]:
@@ -52,31 +55,47 @@ class TextModel:
         return self.many_scores([text])[0]
 
     def many_scores(self, texts: Sequence[str]) -> list[dict[str, float]]:
-        """:meth:`scores` for many texts at once (one sparse product: training is faster)."""
+        """:meth:`scores` for many texts at once (one sparse product)."""
         matrix = self.vectorizer.transform([normalise(t) for t in texts])
-        # the linear decision by hand: sklearn's decision_function re-validates its input,
-        # which costs more than the product for one question
-        rows = np.asarray(matrix @ self.classifier.coef_.T) + self.classifier.intercept_
-        rows = rows.reshape(len(texts), -1)
-        if len(self.classes) == 2:  # a binary classifier gives one column: the second class
-            rows = np.hstack([-rows, rows])
+        rows = np.asarray(matrix @ self.weights.T) + self.intercepts
         return [dict(zip(self.classes, row.tolist(), strict=True)) for row in rows]
 
 
-def fit_text_model(texts: Sequence[str], labels: Sequence[str], *, seed: int) -> TextModel | None:
-    """Train the text classifier; None when there are fewer than two classes."""
-    if len(set(labels)) < 2:
-        return None
+def fit_vectorizer(texts: Sequence[str]) -> Any:
+    """The TF-IDF character 2-4-gram vectorizer, fitted on ``texts``."""
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.svm import LinearSVC
 
     vectorizer = TfidfVectorizer(
         analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, dtype=np.float32
     )
-    matrix = vectorizer.fit_transform([normalise(t) for t in texts])
-    classifier = LinearSVC(C=0.5, random_state=seed)
-    classifier.fit(matrix, list(labels))
-    return TextModel(vectorizer, classifier, tuple(str(c) for c in classifier.classes_))
+    return vectorizer.fit([normalise(t) for t in texts])
+
+
+def fit_text_model(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    *,
+    seed: int,
+    vectorizer: Any = None,
+    matrix: Any = None,
+) -> TextModel | None:
+    """Train the text classifier; None when there are fewer than two classes. A fitted
+    ``vectorizer`` and the ``matrix`` of ``texts`` may be given (cross-validation folds
+    share them: the vocabulary and idf carry no labels)."""
+    if len(set(labels)) < 2:
+        return None
+    from sklearn.svm import LinearSVC
+
+    vectorizer = vectorizer if vectorizer is not None else fit_vectorizer(texts)
+    if matrix is None:
+        matrix = vectorizer.transform([normalise(t) for t in texts])
+    classifier = LinearSVC(C=0.5, random_state=seed).fit(matrix, list(labels))
+    weights, intercepts = classifier.coef_, classifier.intercept_
+    classes = tuple(str(c) for c in classifier.classes_)
+    if len(classes) == 2:  # a binary SVM has one row, for the second class
+        weights = np.vstack([-weights, weights])
+        intercepts = np.concatenate([-intercepts, intercepts])
+    return TextModel(vectorizer, weights.astype(np.float32), intercepts, classes)
 
 
 def features(
