@@ -199,8 +199,8 @@ def _examples(
     texts = [q for _, _, q in variants] + [q for _, q in negatives]
     labels = [e for e, _, _ in variants] + [OUT_OF_SCOPE_PREFIX + g for g, _ in negatives]
     # one vectorizer and matrix for every fold (vocabulary and idf carry no labels)
-    vectorizer = fit_vectorizer(texts) if use_text else None
-    matrix = vectorizer.transform([normalise(t) for t in texts]) if use_text else None
+    vectorizer: Any = fit_vectorizer(texts) if use_text else None
+    matrix: Any = vectorizer.transform([normalise(t) for t in texts]) if use_text else None
     # the fold of each text: variants by fold_of (-1: never held out), negatives by neg_fold
     text_fold = np.array(
         [fold_of.get(v, -1) for v in range(len(variants))] + list(neg_fold), dtype=np.int64

@@ -51,14 +51,46 @@ class TextModel:
     classes: tuple[str, ...]
 
     def scores(self, text: str) -> dict[str, float]:
-        """Decision scores of every class for ``text``."""
-        return self.many_scores([text])[0]
+        """Decision scores of every class for ``text``: the vectorizer's transform done by
+        hand for one text (sklearn's costs half a millisecond of set-up per call; the
+        result is the same, see the tests)."""
+        counts: dict[int, int] = {}
+        vocabulary = self.vectorizer.vocabulary_
+        for gram in _char_wb_ngrams(normalise(text).lower()):
+            column = vocabulary.get(gram)
+            if column is not None:
+                counts[column] = counts.get(column, 0) + 1
+        if not counts:
+            row = self.intercepts
+        else:
+            columns = np.fromiter(counts, dtype=np.intp, count=len(counts))
+            values = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64))
+            values *= self.vectorizer.idf_[columns]
+            values /= np.sqrt((values * values).sum())
+            row = self.weights[:, columns] @ values + self.intercepts
+        return dict(zip(self.classes, row.tolist(), strict=True))
 
     def many_scores(self, texts: Sequence[str]) -> list[dict[str, float]]:
         """:meth:`scores` for many texts at once (one sparse product)."""
         matrix = self.vectorizer.transform([normalise(t) for t in texts])
         rows = np.asarray(matrix @ self.weights.T) + self.intercepts
         return [dict(zip(self.classes, row.tolist(), strict=True)) for row in rows]
+
+
+def _char_wb_ngrams(text: str) -> list[str]:
+    """The character 2-4-grams of ``text`` within word boundaries, as sklearn's
+    ``char_wb`` analyzer makes them (words padded with a space)."""
+    grams = []
+    for word in text.split():
+        padded = f" {word} "
+        for n in (2, 3, 4):
+            if len(padded) < n:
+                grams.append(padded)  # a short word counts once, whole
+                break
+            grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+            if len(padded) == n:
+                break
+    return grams
 
 
 def fit_vectorizer(texts: Sequence[str]) -> Any:

@@ -142,3 +142,15 @@ def test_probability_overrides_in_thresholds_win():
         Thresholds(p_answer=0.4),
     )
     assert decision.kind == "answer"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["How much is a room?", "eduroam", "找房", "a", "I", "x y z", "", "Ünïcode  spaces\tand CAPS"],
+)
+def test_the_hand_made_transform_gives_sklearns_scores(model, text):
+    text_model = model.text
+    assert text_model is not None
+    fast, reference = text_model.scores(text), text_model.many_scores([text])[0]
+    assert fast.keys() == reference.keys()
+    assert all(abs(fast[k] - reference[k]) < 1e-5 for k in fast)
