@@ -56,6 +56,8 @@ class Tally:
     items: int = 0
     language_ok: int = 0
     misses: list[str] = field(default_factory=list)
+    #: (expected, answered) -> count, for answers with the wrong entry (out of scope: @none)
+    confusion: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def add(self, item: Item, out: Outcome) -> None:
         self.items += 1
@@ -65,6 +67,7 @@ class Tally:
             self.none_items += 1
             if answered:
                 self.none_answered += 1
+                self._confused(NONE, out.entry)
                 self.misses.append(
                     f"[{item.language}] {item.question!r}: expected no answer, got {out.entry}"
                 )
@@ -92,6 +95,8 @@ class Tally:
                 out.kind == "clarify" and item.expect in out.suggestions
             )
             self.wrong_answer += answered and out.entry != item.expect
+            if answered and out.entry != item.expect:
+                self._confused(item.expect, out.entry)
             self.top1 += out.candidates[:1] == (item.expect,)
             self.top3 += item.expect in out.candidates[:3]
             if not right:
@@ -103,6 +108,10 @@ class Tally:
                 self.misses.append(
                     f"[{item.language}] {item.question!r}: expected {item.expect}, got {got}"
                 )
+
+    def _confused(self, expected: str, got: str | None) -> None:
+        key = (expected, got or "?")
+        self.confusion[key] = self.confusion.get(key, 0) + 1
 
     def figures(self) -> dict[str, float | None]:
         """Percentages (None where the group has no such items)."""
@@ -139,7 +148,22 @@ class Report:
             "skipped": self.skipped,
             "overall": self.overall.figures(),
             "by_language": {lang: t.figures() for lang, t in self.by_language.items()},
+            "confusion": [
+                {"expected": e, "answered": g, "n": n} for (e, g), n in self.confusion_rows()
+            ],
         }
+
+    def confusion_rows(self) -> list[tuple[tuple[str, str], int]]:
+        """Wrong answers by (expected entry, entry answered), most frequent first."""
+        return sorted(self.overall.confusion.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def confusion_table(self) -> str:
+        """Which entry got which wrong answers ("@none": out-of-scope questions answered)."""
+        rows = self.confusion_rows()
+        if not rows:
+            return "no wrong answers"
+        width = max(len(e) for (e, _), _ in rows)
+        return "\n".join(f"{e:<{width}}  ->  {g}  ×{n}" for (e, g), n in rows)
 
     def table(self) -> str:
         """A plain-text table: one row per language plus the total."""

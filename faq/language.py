@@ -10,6 +10,7 @@ user's chosen or Telegram language, else English).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cached_property
 from typing import Any
 
@@ -25,6 +26,12 @@ STRONG_HINT_BONUS = 0.5
 SPANISH_MARKS_BONUS = 0.3
 #: The hint only counts for messages of at most this many words.
 HINT_MAX_WORDS = 3
+#: With ``sticky`` (the fallback is the user's own choice), another language must be this many
+#: times as likely as the chosen one: "BSN?" or a Dutch sentence with one English word stays
+#: Dutch for a user who chose Dutch ...
+SWITCH_RATIO = 2.0
+#: ... and a message of this many words (names and jargon aside) never switches.
+STICKY_MAX_WORDS = 1
 #: Below this combined confidence the fallback language is used.
 MIN_CONFIDENCE = 0.2
 #: Messages with fewer letters than this carry too little evidence for statistics alone.
@@ -58,8 +65,11 @@ class LanguageDetector:
         self.jargon = jargon
 
     @classmethod
-    def for_vocabulary(cls, words_by_language: dict[str, set[str]]) -> LanguageDetector:
-        """A detector that ignores the FAQ's cross-language jargon."""
+    def for_vocabulary(
+        cls, words_by_language: dict[str, set[str]], names: Iterable[str] = ()
+    ) -> LanguageDetector:
+        """A detector that ignores the FAQ's cross-language jargon and ``names`` (normalised
+        words of place names: "leiden" is also a German verb)."""
         seen: dict[str, int] = {}
         for words in words_by_language.values():
             for word in words:
@@ -67,7 +77,7 @@ class LanguageDetector:
         jargon = frozenset(
             w for w, n in seen.items() if n >= JARGON_LANGUAGES and zipf(w) < JARGON_ZIPF
         )
-        return cls(jargon)
+        return cls(jargon | frozenset(names))
 
     @cached_property
     def _detector(self) -> Any:
@@ -80,9 +90,18 @@ class LanguageDetector:
         return LanguageDetectorBuilder.from_languages(*languages).build()
 
     def detect(
-        self, text: str, *, hint: str | None, fallback: str, hint_weight: float = HINT_BONUS
+        self,
+        text: str,
+        *,
+        hint: str | None,
+        fallback: str,
+        hint_weight: float = HINT_BONUS,
+        sticky: bool = False,
     ) -> str:
-        """The language of ``text`` among ours, or ``fallback`` when unsure or unsupported."""
+        """The language of ``text`` among ours, or ``fallback`` when unsure or unsupported.
+
+        ``sticky``: ``fallback`` is the user's chosen language; switch away from it only on
+        clear evidence (see :data:`SWITCH_RATIO`)."""
         letters = [c for c in text if c.isalpha()]
         if not letters:
             return fallback
@@ -112,6 +131,11 @@ class LanguageDetector:
         other = max((scores[k] for k in scores if k not in LANGUAGES), default=0.0)
         if ours is None or other - scores[ours] >= OTHER_MARGIN or scores[ours] < MIN_CONFIDENCE:
             return fallback
+        if sticky and ours != fallback and fallback != "zh":
+            if len(words) <= STICKY_MAX_WORDS:
+                return fallback
+            if scores[ours] < SWITCH_RATIO * scores.get(fallback, 0.0):
+                return fallback
         return ours
 
 

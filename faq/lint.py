@@ -12,6 +12,9 @@ from faq.models import LANGUAGES, FaqTree
 
 __all__ = ["STALE_AFTER", "Warning_", "lint"]
 
+#: An out-of-scope question that scores this high for an entry looks like that entry's.
+OUT_OF_SCOPE_CLASH = 70.0
+
 
 @dataclass(frozen=True, slots=True)
 class Warning_:
@@ -67,6 +70,7 @@ def lint(
                             f"({rival.score:.0f}) than for its own entry ({own:.0f})",
                         )
                     )
+    warnings.extend(_out_of_scope(tree, matcher))
     safety_file = str(tree.root / "safety.yaml")
     for lang in LANGUAGES:
         if not tree.safety.triggers.get(lang):
@@ -81,4 +85,29 @@ def lint(
                     f"missing languages: {', '.join(missing)}",
                 )
             )
+    return warnings
+
+
+def _out_of_scope(tree: FaqTree, matcher: Matcher) -> list[Warning_]:
+    """Out-of-scope groups missing languages, and out-of-scope questions that an entry
+    matches as well as its own questions (one of the two files is probably wrong)."""
+    file = str(tree.root / "out-of-scope.yaml")
+    warnings: list[Warning_] = []
+    for group in tree.out_of_scope:
+        name = f"out-of-scope:{group.id}"
+        missing = [lang for lang in LANGUAGES if lang not in group.questions]
+        if missing:
+            warnings.append(Warning_(name, file, f"no questions in: {', '.join(missing)}"))
+        for lang, questions in group.questions.items():
+            for question in questions:
+                best = matcher.match(question, limit=1)
+                if best and best[0].score >= OUT_OF_SCOPE_CLASH:
+                    warnings.append(
+                        Warning_(
+                            name,
+                            file,
+                            f"[{lang}] {question!r} matches the entry {best[0].entry} "
+                            f"({best[0].score:.0f}): is it really out of scope?",
+                        )
+                    )
     return warnings

@@ -16,12 +16,19 @@ from typing import Any
 
 import yaml
 
+from faq.extras import (
+    OUT_OF_SCOPE_FILE,
+    WEAK_TERMS_FILE,
+    load_out_of_scope,
+    load_weak_terms,
+)
 from faq.markup import html_problems
 from faq.models import (
     CATEGORIES,
     LANGUAGES,
     Entry,
     FaqTree,
+    OutOfScopeGroup,
     SafetyRules,
     SmalltalkKind,
     Translation,
@@ -36,6 +43,9 @@ SMALLTALK_DIR = "smalltalk"
 LINKS_FILE = "links.yaml"  # staff's known-good links (faq.links), not an entry
 #: A source may be the project's own documentation, e.g. docs/privacy.md for what the bot stores.
 PROJECT_DOC = re.compile(r"^docs/(?:[\w-]+/)*[\w.-]+\.md$")
+
+#: Files at the top of the tree that are not entries.
+_NOT_ENTRIES = (SAFETY_FILE, SYNONYMS_FILE, OUT_OF_SCOPE_FILE, WEAK_TERMS_FILE, LINKS_FILE)
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ENTRY_KEYS = {"id", "category", "reviewed", "sources", "related", "translations"}
@@ -331,7 +341,7 @@ def _synonyms(doc: _Doc) -> dict[str, tuple[str, ...]]:
 def _entry_files(root: Path) -> Iterator[Path]:
     for path in sorted(root.rglob("*.yaml")):
         rel = path.relative_to(root)
-        if rel.parts[0] == SMALLTALK_DIR or rel.name in (SAFETY_FILE, SYNONYMS_FILE, LINKS_FILE):
+        if rel.parts[0] == SMALLTALK_DIR or rel.name in _NOT_ENTRIES:
             continue
         if any(part.startswith(".") for part in rel.parts):
             continue
@@ -418,6 +428,15 @@ def load_tree(root: Path | str | None = None) -> FaqTree:
             synonyms = _synonyms(doc)
         problems.extend(doc.problems)
 
+    out_of_scope: tuple[OutOfScopeGroup, ...] = ()
+    weak_terms: frozenset[str] = frozenset()
+    if (root / OUT_OF_SCOPE_FILE).exists():
+        out_of_scope, found = load_out_of_scope(root / OUT_OF_SCOPE_FILE)
+        problems.extend(p for p in found if isinstance(p, FaqProblem))
+    if (root / WEAK_TERMS_FILE).exists():
+        weak_terms, found = load_weak_terms(root / WEAK_TERMS_FILE)
+        problems.extend(p for p in found if isinstance(p, FaqProblem))
+
     if not entries and not problems:
         problems.append(
             FaqProblem(root, None, "", "no FAQ entries found (expected <category>/<id>.yaml files)")
@@ -426,5 +445,11 @@ def load_tree(root: Path | str | None = None) -> FaqTree:
         raise FaqLoadError(problems)
     assert safety is not None
     return FaqTree(
-        root=root, entries=entries, safety=safety, smalltalk=tuple(smalltalk), synonyms=synonyms
+        root=root,
+        entries=entries,
+        safety=safety,
+        smalltalk=tuple(smalltalk),
+        synonyms=synonyms,
+        out_of_scope=out_of_scope,
+        weak_terms=weak_terms,
     )

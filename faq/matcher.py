@@ -54,6 +54,9 @@ KEYWORD_FACTOR = 0.8
 #: A question word the FAQ has never seen weighs this much more against precision: a
 #: content word no entry knows ("pizzeria") is a sign the question is out of scope.
 UNKNOWN_BOOST = 1.3
+#: Weight of a word of ``weak-terms.yaml`` (place names...): it may support an entry but
+#: never decide one alone ("Den Haag" is not a question about residence permits).
+WEAK_FACTOR = 0.15
 #: Shortest word that may be corrected by fuzzy matching (shorter words are too ambiguous).
 MIN_FUZZY_LEN = 5
 #: Least rapidfuzz ratio for a correction, by word length.
@@ -82,6 +85,8 @@ class Match:
     score: float
     language: str
     variant: str
+    #: share (0-1) of the question's weight that the entry's whole vocabulary explains
+    coverage: float = 0.0
 
 
 class Concepts:
@@ -211,8 +216,16 @@ class Matcher:
 
         n = max(len(self.entry_ids), 1)
         # a term's weight: rare in the FAQ (idf) and rare in everyday language (commonness)
+        # a weak phrase weakens its words and the synonym concepts it names
+        weak: set[str] = set()
+        for phrase in tree.weak_terms:
+            phrase_words = tokens(phrase)
+            weak.update(phrase_words)
+            weak.update(self.concepts.find(phrase, phrase_words))
         idf = [
-            math.log(1.0 + n / count) * (1.0 if term.startswith("~") else commonness(term))
+            math.log(1.0 + n / count)
+            * (1.0 if term.startswith("~") else commonness(term))
+            * (WEAK_FACTOR if term in weak else 1.0)
             for term, count in zip(terms, df, strict=True)
         ]
         self.idf: dict[str, float] = dict(zip(terms, idf, strict=True))
@@ -447,12 +460,14 @@ class Matcher:
             keep = np.flatnonzero(scores >= cut)  # ties at the cut are ranked by entry id
         # best first, ties by entry id (as _ranked sorts), before any Match is made
         keep = keep[np.lexsort((self._entry_rank[entries[keep]], -scores[keep]))][: limit or None]
+        shares = np.minimum(coverage[entries[keep]] / _SCALE / mass, 1.0)
         return [
-            Match(self.entry_ids[e], score, self._languages[self._v_lang[v]], self._v_text[v])
-            for e, score, v in zip(
+            Match(self.entry_ids[e], score, self._languages[self._v_lang[v]], self._v_text[v], c)
+            for e, score, v, c in zip(
                 entries[keep].tolist(),
                 scores[keep].tolist(),
                 variants[first[keep]].tolist(),
+                shares.tolist(),
                 strict=True,
             )
         ]
@@ -494,8 +509,15 @@ class Matcher:
         results = []
         for e, (f, v, coverage) in found.items():
             score = float(_entry_score(f, coverage, question_mass))
+            share = min(coverage / _SCALE / question_mass, 1.0)
             results.append(
-                Match(self.entry_ids[e], score, self._languages[self._v_lang[v]], self._v_text[v])
+                Match(
+                    self.entry_ids[e],
+                    score,
+                    self._languages[self._v_lang[v]],
+                    self._v_text[v],
+                    share,
+                )
             )
         results.sort(key=lambda m: (-m.score, m.entry))
         return results

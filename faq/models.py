@@ -81,6 +81,23 @@ class SmalltalkKind:
 
 
 @dataclass(frozen=True, slots=True)
+class OutOfScopeGroup:
+    """Near-domain questions the bot must not answer (tuition, transport ...), with a
+    one-line pointer per language to where to go instead (``out-of-scope.yaml``)."""
+
+    id: str
+    pointers: dict[str, str]
+    questions: dict[str, tuple[str, ...]]
+
+    def pointer(self, language: str) -> tuple[str, str]:
+        """The pointer in ``language`` or English, with the language it is in."""
+        for lang in (language, FALLBACK_LANGUAGE, *self.pointers):
+            if lang in self.pointers:
+                return self.pointers[lang], lang
+        raise LookupError(f"out-of-scope group {self.id} has no pointer")
+
+
+@dataclass(frozen=True, slots=True)
 class FaqTree:
     """Everything loaded from one FAQ directory."""
 
@@ -89,6 +106,10 @@ class FaqTree:
     safety: SafetyRules
     smalltalk: tuple[SmalltalkKind, ...] = ()
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: near-domain questions to refuse, with pointers (``out-of-scope.yaml``)
+    out_of_scope: tuple[OutOfScopeGroup, ...] = ()
+    #: normalised phrases that must not decide an entry alone (``weak-terms.yaml``)
+    weak_terms: frozenset[str] = frozenset()
 
     def categories(self) -> list[str]:
         """Categories that have entries, in the canonical order first."""

@@ -99,7 +99,8 @@ def _summary(tree: FaqTree, warnings: int) -> None:
     print(
         f"{len(tree.entries)} entries in {len(tree.categories())} categories, languages "
         f"{' '.join(languages)}; {len(tree.smalltalk)} smalltalk kinds; "
-        f"{len(tree.synonyms)} synonym groups; {warnings} warning(s)"
+        f"{len(tree.synonyms)} synonym groups; {len(tree.out_of_scope)} out-of-scope groups; "
+        f"{warnings} warning(s)"
     )
 
 
@@ -129,6 +130,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
     else:
         print(report.table())
+        print("\nwrong answers (expected -> answered):\n" + report.confusion_table())
         if report.skipped:
             print(f"({report.skipped} items skipped: their entry is not in this FAQ)")
         if args.misses:

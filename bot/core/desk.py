@@ -8,11 +8,12 @@ must be recorded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from bot.core import i18n
-from faq.decision import Decision, Thresholds, decide
+from faq.confidence import ConfidenceModel, train_cached
+from faq.decision import Decision, Thresholds, decide, decide_calibrated
 from faq.language import STRONG_HINT_BONUS, LanguageDetector
 from faq.markup import escape
 from faq.matcher import Matcher
@@ -48,6 +49,10 @@ class Reply:
     score: float = 0.0
     fallback: bool = False  # the entry lacks the language; the answer is in English
     related: tuple[str, ...] = field(default=())
+    #: probability that the best entry is right (None: decided on scores, no model)
+    confidence: float | None = None
+    #: unanswered because the question is in this out-of-scope group (its pointer is shown)
+    out_of_scope: str | None = None
 
     def as_json(self) -> dict[str, object]:
         """The ``welcomebot ask --json`` object (DESIGN.md, "Command line")."""
@@ -59,6 +64,8 @@ class Reply:
             "candidates": [{"entry": c.entry, "score": round(c.score, 1)} for c in self.candidates],
             "language": self.language,
             "score": round(self.score, 1),
+            "confidence": None if self.confidence is None else round(self.confidence, 3),
+            "out_of_scope": self.out_of_scope,
             "text": self.text,
         }
 
@@ -73,6 +80,7 @@ class _Index:
     safety: SafetyCheck
     smalltalk: SmalltalkMatcher
     languages: LanguageDetector
+    confidence: ConfidenceModel | None
 
 
 class Desk:
@@ -90,7 +98,12 @@ class Desk:
             matcher,
             SafetyCheck(tree.safety),
             SmalltalkMatcher(tree.smalltalk),
-            LanguageDetector.for_vocabulary(matcher.words_by_language),
+            LanguageDetector.for_vocabulary(
+                matcher.words_by_language,
+                # single-word place names only: "den" of "Den Haag" is a Dutch word
+                (t for t in tree.weak_terms if " " not in t),
+            ),
+            train_cached(tree, matcher),
         )
 
     def adopt(self, other: Desk) -> None:
@@ -144,7 +157,15 @@ class Desk:
 
         hint = matches[0].language if matches else None
         small = ix.smalltalk.match(question)
-        decision = decide(matches, self.thresholds)
+        confidence: float | None = None
+        if ix.confidence is not None:
+            assessment = ix.confidence.assess(question, matches, ix.matcher)
+            confidence = assessment.probability
+            decision = decide_calibrated(
+                matches, assessment, ix.confidence.thresholds, self.thresholds
+            )
+        else:
+            decision = decide(matches, self.thresholds)
         if small is not None and (decision.kind != "answer" or small.coverage >= 0.99):
             lang = ix.languages.detect(
                 question,
@@ -162,11 +183,30 @@ class Desk:
                 score=top,
             )
 
-        lang = ix.languages.detect(question, hint=hint, fallback=preferred or FALLBACK_LANGUAGE)
+        lang = ix.languages.detect(
+            question,
+            hint=hint,
+            fallback=preferred or FALLBACK_LANGUAGE,
+            sticky=preferred is not None,
+        )
         if decision.kind == "answer" and decision.entry:
-            return self._entry_reply(ix, question, "answer", decision.entry, lang, candidates, top)
+            reply = self._entry_reply(ix, question, "answer", decision.entry, lang, candidates, top)
+            return replace(reply, confidence=confidence)
         if decision.kind == "clarify":
-            return self._clarify(ix, question, decision, lang, candidates, top)
+            reply = self._clarify(ix, question, decision, lang, candidates, top)
+            return replace(reply, confidence=confidence)
+        group = next((g for g in ix.tree.out_of_scope if g.id == decision.out_of_scope), None)
+        if group is not None:
+            return Reply(
+                question=question,
+                kind="unanswered",
+                language=lang,
+                text=group.pointer(lang)[0],
+                candidates=candidates,
+                score=top,
+                confidence=confidence,
+                out_of_scope=group.id,
+            )
         return Reply(
             question=question,
             kind="unanswered",
@@ -180,6 +220,7 @@ class Desk:
             ),
             candidates=candidates,
             score=top,
+            confidence=confidence,
         )
 
     # ------------------------------------------------------------------ buttons and menus

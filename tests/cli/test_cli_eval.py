@@ -81,13 +81,18 @@ def test_table(cli, minimal_tree, questions):
     assert run.code == 0, run.err
     lines = run.out.splitlines()
     assert lines[0].split()[:3] == ["lang", "n", "ans-ok"]
-    rows = {
-        line.split()[0]: line.split() for line in lines[2:] if line and not line.startswith("(")
-    }
+    table = lines[2 : lines.index("")]  # the confusion by entry follows a blank line
+    rows = {line.split()[0]: line.split() for line in table}
     assert set(rows) == {"en", "nl", "all"}
     assert rows["all"][1:3] == ["7", "75.0"]
     assert rows["nl"][1:3] == ["1", "100.0"]
     assert "(1 items skipped: their entry is not in this FAQ)" in run.out
+
+
+def test_wrong_answers_are_shown_by_entry(cli, minimal_tree, questions):
+    run = cli("eval", questions, "--faq-dir", minimal_tree.root, "--only-present")
+    confusion = run.out.split("wrong answers (expected -> answered):")[1]
+    assert "housing-find-room  ->  eduroam-connect  ×1" in confusion
 
 
 def test_misses_are_listed(cli, minimal_tree, questions):

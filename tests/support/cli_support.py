@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-KEYS = {"question", "kind", "entry", "suggestions", "candidates", "language", "score", "text"}
+KEYS = {
+    "question",
+    "kind",
+    "entry",
+    "suggestions",
+    "candidates",
+    "language",
+    "score",
+    "confidence",
+    "out_of_scope",
+    "text",
+}
 KINDS = {"answer", "clarify", "unanswered", "safety", "smalltalk"}
 
 
