@@ -33,6 +33,7 @@ BUNDLED_FAQ_DIR = Path(__file__).parent / "content"
 SAFETY_FILE = "safety.yaml"
 SYNONYMS_FILE = "synonyms.yaml"
 SMALLTALK_DIR = "smalltalk"
+SAFETY_DIR = "safety"  # grammar, corpus and texts of the safety layer (faq/safety_loader.py)
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ENTRY_KEYS = {"id", "category", "reviewed", "sources", "related", "translations"}
@@ -328,7 +329,7 @@ def _synonyms(doc: _Doc) -> dict[str, tuple[str, ...]]:
 def _entry_files(root: Path) -> Iterator[Path]:
     for path in sorted(root.rglob("*.yaml")):
         rel = path.relative_to(root)
-        if rel.parts[0] == SMALLTALK_DIR or rel.name in (SAFETY_FILE, SYNONYMS_FILE):
+        if rel.parts[0] in (SMALLTALK_DIR, SAFETY_DIR) or rel.name in (SAFETY_FILE, SYNONYMS_FILE):
             continue
         if any(part.startswith(".") for part in rel.parts):
             continue
@@ -415,6 +416,11 @@ def load_tree(root: Path | str | None = None) -> FaqTree:
             synonyms = _synonyms(doc)
         problems.extend(doc.problems)
 
+    from faq.safety_loader import load_safety_content  # it builds on this module's readers
+
+    safety_content, safety_problems = load_safety_content(root)
+    problems.extend(safety_problems)
+
     if not entries and not problems:
         problems.append(
             FaqProblem(root, None, "", "no FAQ entries found (expected <category>/<id>.yaml files)")
@@ -423,5 +429,10 @@ def load_tree(root: Path | str | None = None) -> FaqTree:
         raise FaqLoadError(problems)
     assert safety is not None
     return FaqTree(
-        root=root, entries=entries, safety=safety, smalltalk=tuple(smalltalk), synonyms=synonyms
+        root=root,
+        entries=entries,
+        safety=safety,
+        smalltalk=tuple(smalltalk),
+        synonyms=synonyms,
+        safety_content=safety_content,
     )

@@ -1,0 +1,111 @@
+"""The safety decision: crisis (certain), check-in (a risk signal without certainty) or
+nothing, with the crisis category and the language whose rules or model fired.
+
+Order of evidence, strongest first:
+
+1. a grammar rule of a crisis category (``safety/grammar/<lang>.yaml``) -> crisis;
+2. a staff trigger phrase (``safety.yaml``) -> crisis;
+3. the learned model, when it is confident -> crisis; when it sees some risk -> check-in;
+4. a risk rule of the grammar -> check-in.
+
+Talk *about* a topic (a thesis on suicide prevention, a film, a hotline number) silences the
+rules that only name the topic (``{topic}``) and the model, never a first-person rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from faq.models import LANGUAGES, FaqTree
+from faq.safety.grammar import Grammar, Rule
+from faq.safety.model import CrisisModel, Prediction, examples, train
+from faq.safety.phrases import SafetyCheck
+
+Tier = Literal["crisis", "checkin", "none"]
+
+#: Model probability of a crisis category from which the model alone answers with the crisis
+#: reply, and from which (crisis + risk) it asks the check-in question. Tuned by
+#: cross-validation (bench/safety_cv.py, docs/safety.md).
+MODEL_CRISIS = 0.70
+MODEL_CHECKIN = 0.40
+#: Category when only a trigger phrase fired and the model has no view.
+DEFAULT_CATEGORY = "direct-ideation"
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """The safety layer's view of one message."""
+
+    tier: Tier
+    category: str | None = None
+    language: str | None = None  # the language whose rules fired (None: the model or phrases)
+    reason: str = ""  # the rule, phrase or "model 0.93" that decided, for eval and logs
+
+
+def negatives(tree: FaqTree) -> list[tuple[str, str]]:
+    """Texts that are not crisis messages: the FAQ's question variants and smalltalk."""
+    out: list[tuple[str, str]] = []
+    for entry in tree.entries.values():
+        for lang, translation in entry.translations.items():
+            out.extend((lang, q) for q in translation.questions)
+    for kind in tree.smalltalk:
+        for lang, patterns in kind.patterns.items():
+            out.extend((lang, p) for p in patterns)
+    return out
+
+
+def build_model(tree: FaqTree) -> CrisisModel | None:
+    """Train the crisis model of ``tree`` (pure, seeded; None without a corpus)."""
+    corpus = tree.safety_content.corpus.values()
+    return train(examples(corpus, negatives(tree)))
+
+
+class CrisisDetector:
+    """Grammar + trigger phrases + model, for one FAQ tree."""
+
+    def __init__(self, tree: FaqTree, *, model: CrisisModel | None = None, use_model: bool = True) -> None:
+        self.phrases = SafetyCheck(tree.safety)
+        self.grammars = {
+            lang: Grammar(tree.safety_content.grammars[lang])
+            for lang in LANGUAGES
+            if lang in tree.safety_content.grammars
+        }
+        self.model = model if model is not None or not use_model else build_model(tree)
+
+    def _grammar_hits(self, message: str) -> list[tuple[str, Rule, bool]]:
+        hits: list[tuple[str, Rule, bool]] = []
+        for lang, grammar in self.grammars.items():
+            rules = grammar.matches(message)
+            if rules:
+                about = grammar.about_topic(grammar.prepare(message))
+                hits.extend((lang, rule, about) for rule in rules)
+        return hits
+
+    def assess(self, message: str, *, preferred_language: str | None = None) -> Assessment:
+        """Decide the tier of ``message``; ``preferred_language`` breaks ties between
+        languages whose rules both fired (a message mixing languages)."""
+        hits = self._grammar_hits(message)
+        about = any(a for _, _, a in hits) or any(
+            g.about_topic(g.prepare(message)) for g in self.grammars.values()
+        )
+        certain = [(lang, r) for lang, r, a in hits if r.category != "risk" and not (a and "{topic" in r.source)]
+        prediction: Prediction | None = self.model.predict(message) if self.model else None
+        if certain:
+            langs = [lang for lang, _ in certain]
+            lang = preferred_language if preferred_language in langs else langs[0]
+            rule = next(r for la, r in certain if la == lang)
+            return Assessment("crisis", rule.category, lang, f"rule {rule.source}")
+        phrase = self.phrases.trigger(message)
+        if phrase is not None and not about:
+            category = prediction.category if prediction and prediction.crisis >= 0.2 else DEFAULT_CATEGORY
+            return Assessment("crisis", category, None, f"phrase {phrase}")
+        if prediction is not None and not about:
+            if prediction.crisis >= MODEL_CRISIS:
+                return Assessment("crisis", prediction.category, None, f"model {prediction.crisis:.2f}")
+            if prediction.crisis + prediction.risk >= MODEL_CHECKIN:
+                return Assessment("checkin", prediction.category, None, f"model {prediction.crisis:.2f}+{prediction.risk:.2f}")
+        risk = [(lang, r) for lang, r, _ in hits if r.category == "risk"]
+        if risk:
+            return Assessment("checkin", None, risk[0][0], f"risk {risk[0][1].source}")
+        return Assessment("none")

@@ -1,0 +1,123 @@
+"""The learned crisis classifier: TF-IDF character n-grams (char_wb 2-5, robust to typos,
+missing accents, compounds and Chinese without spaces) plus word 1-2-grams, into one
+multilingual logistic regression over the crisis categories, "risk" and "none".
+
+:func:`train` is a pure function of its inputs (seeded, deterministic) and returns a picklable
+:class:`CrisisModel`, so a cache keyed by the content of the YAML files can store it. Trained
+models are also memoised in this process by a hash of the training data: a test suite or a
+reload that builds the same desk twice trains once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from faq.models import CrisisCorpus
+from faq.normalise import normalise
+
+RISK, NONE = "risk", "none"
+SEED = 13
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """One training text and its label (a crisis category, ``risk`` or ``none``)."""
+
+    text: str
+    label: str
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """What the model thinks of one message."""
+
+    crisis: float  # probability of any crisis category
+    risk: float
+    category: str  # the most probable crisis category
+
+
+@dataclass(frozen=True, slots=True)
+class CrisisModel:
+    """A trained pipeline; picklable."""
+
+    pipeline: Pipeline
+    classes: tuple[str, ...]
+
+    def predict(self, message: str) -> Prediction:
+        """Probabilities for one message."""
+        return self.predict_many([message])[0]
+
+    def predict_many(self, messages: Sequence[str]) -> list[Prediction]:
+        """Probabilities for several messages (one vectorised pass)."""
+        probs = self.pipeline.predict_proba([normalise(m) for m in messages])
+        crisis_idx = [i for i, c in enumerate(self.classes) if c not in (RISK, NONE)]
+        risk_idx = self.classes.index(RISK) if RISK in self.classes else None
+        out: list[Prediction] = []
+        for row in probs:
+            best = max(crisis_idx, key=lambda i: row[i])
+            out.append(
+                Prediction(
+                    crisis=float(np.sum(row[crisis_idx])),
+                    risk=float(row[risk_idx]) if risk_idx is not None else 0.0,
+                    category=self.classes[best],
+                )
+            )
+        return out
+
+
+def examples(corpus: Iterable[CrisisCorpus], negatives: Iterable[tuple[str, str]]) -> list[Example]:
+    """Training examples: crisis messages by category, risk messages, look-alikes and the
+    given ``(language, text)`` negatives (FAQ question variants, smalltalk)."""
+    out: list[Example] = []
+    for part in corpus:
+        for category, messages in part.crisis.items():
+            out.extend(Example(m, category, part.language) for m in messages)
+        out.extend(Example(m, RISK, part.language) for m in part.risk)
+        for messages in part.lookalikes.values():
+            out.extend(Example(m, NONE, part.language) for m in messages)
+    out.extend(Example(text, NONE, lang) for lang, text in negatives)
+    return out
+
+
+def _pipeline() -> Pipeline:
+    features = FeatureUnion(
+        [
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=1)),
+            ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b")),
+        ]
+    )
+    classifier = LogisticRegression(C=20.0, max_iter=2000, class_weight="balanced", random_state=SEED)
+    return Pipeline([("features", features), ("classifier", classifier)])
+
+
+def fit(data: Sequence[Example]) -> CrisisModel:
+    """Train on ``data`` (no memo; cross-validation calls this per fold)."""
+    pipeline = _pipeline()
+    pipeline.fit([normalise(e.text) for e in data], [e.label for e in data])
+    return CrisisModel(pipeline, tuple(str(c) for c in pipeline.classes_))
+
+
+_MEMO: dict[str, CrisisModel] = {}
+
+
+def train(data: Sequence[Example]) -> CrisisModel | None:
+    """The model for ``data`` (None when there are no crisis examples to learn from)."""
+    labels = {e.label for e in data}
+    if len(labels - {RISK, NONE}) < 1 or NONE not in labels:
+        return None
+    key = hashlib.sha256(
+        "\x00".join(f"{e.label}\x01{e.language}\x01{e.text}" for e in data).encode()
+    ).hexdigest()
+    if key not in _MEMO:
+        if len(_MEMO) > 8:  # a long-running bot reloading edited files: keep the memo small
+            _MEMO.clear()
+        _MEMO[key] = fit(data)
+    return _MEMO[key]
