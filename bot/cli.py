@@ -76,7 +76,10 @@ def _print_reply(reply: Reply, *, as_json: bool, out: TextIO) -> None:
         out.write(json.dumps(reply.as_json(), ensure_ascii=not utf8) + "\n")
         return
     out.write(f"[{reply.kind}{' ' + reply.entry if reply.entry else ''} · {reply.language}]\n")
-    out.write(to_plain(reply.text) + "\n\n")
+    out.write(to_plain(reply.text) + "\n")
+    if reply.choices:  # the check-in's buttons, as Telegram will show them
+        out.write("  ".join(f"[{c.label}]" for c in reply.choices) + "\n")
+    out.write("\n")
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -198,6 +201,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
             reply.suggestions,
             tuple(c.entry for c in reply.candidates),
             reply.language,
+            names_113=_names_113(desk, reply),
         )
 
     report = evaluate(
@@ -211,9 +215,15 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
             print(f"({report.skipped} items skipped: their entry is not in this FAQ)")
         if args.misses:
             print("\nmisses:")
-            for miss in report.overall.misses:
+            for miss in [*report.overall.misses, *report.safety.misses]:
                 print("  " + miss)
     return 0
+
+
+def _names_113(desk: Desk, reply: Reply) -> bool:
+    """An answer outside the welfare category that names 113 (they should not)."""
+    entry = desk.entry(reply.entry) if reply.kind == "answer" and reply.entry else None
+    return entry is not None and entry.category != "welfare" and "113" in reply.text
 
 
 # --------------------------------------------------------------------------- parser

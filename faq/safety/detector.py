@@ -14,7 +14,7 @@ rules that only name the topic (``{topic}``) and the model, never a first-person
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from faq.models import LANGUAGES, FaqTree
@@ -65,7 +65,11 @@ class CrisisDetector:
     """Grammar + trigger phrases + model, for one FAQ tree."""
 
     def __init__(self, tree: FaqTree, *, model: CrisisModel | None = None, use_model: bool = True) -> None:
-        self.phrases = SafetyCheck(tree.safety)
+        # the grammar's idioms ("das bringt mich um") also silence the staff phrases
+        idioms = dict(tree.safety.not_crisis)
+        for lang, grammar in tree.safety_content.grammars.items():
+            idioms[lang] = (*idioms.get(lang, ()), *grammar.not_crisis)
+        self.phrases = SafetyCheck(replace(tree.safety, not_crisis=idioms))
         self.grammars = {
             lang: Grammar(tree.safety_content.grammars[lang])
             for lang in LANGUAGES
