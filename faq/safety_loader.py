@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from faq.loader import FaqProblem, _Doc, _read, _strings, _unknown_keys
+from faq.markup import html_problems
 from faq.models import (
     CRISIS_CATEGORIES,
     LANGUAGES,
@@ -124,6 +125,8 @@ def _per_language_text(doc: _Doc, raw: Any, where: tuple[str, ...]) -> dict[str,
         elif not isinstance(text, str) or not text.strip():
             doc.problem((*where, str(lang)), "must be a non-empty text")
         else:
+            for problem in html_problems(text):  # Telegram refuses a message it cannot parse
+                doc.problem((*where, str(lang)), problem)
             out[str(lang)] = text.strip()
     return out
 

@@ -27,8 +27,8 @@ Tier = Literal["crisis", "checkin", "none"]
 #: Model probability of a crisis category from which the model alone answers with the crisis
 #: reply, and from which (crisis + risk) it asks the check-in question. Tuned by
 #: cross-validation (bench/safety_cv.py, docs/safety.md).
-MODEL_CRISIS = 0.70
-MODEL_CHECKIN = 0.40
+MODEL_CRISIS = 0.80
+MODEL_CHECKIN = 0.50
 #: Category when only a trigger phrase fired and the model has no view.
 DEFAULT_CATEGORY = "direct-ideation"
 
