@@ -9,8 +9,19 @@ import sys
 
 import pytest
 
-KEYS = {"question", "kind", "entry", "suggestions", "candidates", "language", "score", "text"}
-KINDS = {"answer", "clarify", "unanswered", "safety", "smalltalk"}
+KEYS = {
+    "question",
+    "kind",
+    "entry",
+    "suggestions",
+    "candidates",
+    "language",
+    "score",
+    "text",
+    "category",
+    "choices",
+}
+KINDS = {"answer", "clarify", "unanswered", "safety", "checkin", "smalltalk"}
 
 
 def check_contract(obj: dict[str, object]) -> None:
@@ -35,6 +46,15 @@ def check_contract(obj: dict[str, object]) -> None:
         assert all(isinstance(s, str) for s in suggestions)
     else:
         assert suggestions == []
+    choices = obj["choices"]
+    assert isinstance(choices, list)
+    if obj["kind"] == "checkin":  # the two buttons the Telegram layer shows under it
+        assert [c["action"] for c in choices] == ["unsafe", "ok"]
+        assert all(isinstance(c["label"], str) and c["label"] for c in choices)
+    else:
+        assert choices == []
+    if obj["kind"] not in ("safety", "checkin"):
+        assert obj["category"] is None
     candidates = obj["candidates"]
     assert isinstance(candidates, list)
     assert len(candidates) <= 3

@@ -81,9 +81,8 @@ def test_table(cli, minimal_tree, questions):
     assert run.code == 0, run.err
     lines = run.out.splitlines()
     assert lines[0].split()[:3] == ["lang", "n", "ans-ok"]
-    rows = {
-        line.split()[0]: line.split() for line in lines[2:] if line and not line.startswith("(")
-    }
+    table = lines[2 : lines.index("")]  # the safety section follows after a blank line
+    rows = {line.split()[0]: line.split() for line in table}
     assert set(rows) == {"en", "nl", "all"}
     assert rows["all"][1:3] == ["7", "75.0"]
     assert rows["nl"][1:3] == ["1", "100.0"]
