@@ -11,8 +11,8 @@ import argparse
 import time
 
 from faq.loader import load_tree
-from faq.safety.detector import negatives
 from faq.safety.crossval import cross_validate
+from faq.safety.detector import negatives
 from faq.safety.model import examples, fit
 
 
@@ -30,7 +30,7 @@ def main() -> None:
     report = cross_validate(tree, folds=args.folds)
     print(report.table())
     if args.misses:
-        for (group, lang), counts in sorted(report.groups.items()):
+        for (group, _lang), counts in sorted(report.groups.items()):
             for miss in counts.misses:
                 print(f"{group:<22} {miss}")
 

@@ -52,7 +52,9 @@ def _by_category(doc: _Doc, raw: Any, key: str) -> dict[str, tuple[str, ...]]:
     out: dict[str, tuple[str, ...]] = {}
     for category, items in raw.items():
         if category not in CRISIS_CATEGORIES:
-            doc.problem((key, str(category)), f"unknown category (known: {', '.join(CRISIS_CATEGORIES)})")
+            doc.problem(
+                (key, str(category)), f"unknown category (known: {', '.join(CRISIS_CATEGORIES)})"
+            )
             continue
         out[str(category)] = _strings(doc, items, (key, str(category)), required=False)
     return out

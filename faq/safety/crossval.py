@@ -79,7 +79,10 @@ def cross_validate(tree: FaqTree, *, folds: int = 5, seed: int = 13) -> CvReport
     corpus = list(tree.safety_content.corpus.values())
     data = examples(corpus, negatives(tree))
     kinds = {
-        m: f"lookalike:{kind}" for part in corpus for kind, ms in part.lookalikes.items() for m in ms
+        m: f"lookalike:{kind}"
+        for part in corpus
+        for kind, ms in part.lookalikes.items()
+        for m in ms
     }
     strata = [f"{e.label}/{e.language}" for e in data]
     report = CvReport()
@@ -97,5 +100,7 @@ def cross_validate(tree: FaqTree, *, folds: int = 5, seed: int = 13) -> CvReport
             alarm = example.label in (NONE,) and verdict.tier != "none"
             missed = example.label not in (NONE, RISK) and verdict.tier == "none"
             if alarm or missed:
-                counts.misses.append(f"[{example.language}] {example.text!r} -> {verdict.tier} {verdict.reason}")
+                counts.misses.append(
+                    f"[{example.language}] {example.text!r} -> {verdict.tier} {verdict.reason}"
+                )
     return report

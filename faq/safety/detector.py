@@ -64,7 +64,9 @@ def build_model(tree: FaqTree) -> CrisisModel | None:
 class CrisisDetector:
     """Grammar + trigger phrases + model, for one FAQ tree."""
 
-    def __init__(self, tree: FaqTree, *, model: CrisisModel | None = None, use_model: bool = True) -> None:
+    def __init__(
+        self, tree: FaqTree, *, model: CrisisModel | None = None, use_model: bool = True
+    ) -> None:
         # the grammar's idioms ("das bringt mich um") also silence the staff phrases
         idioms = dict(tree.safety.not_crisis)
         for lang, grammar in tree.safety_content.grammars.items():
@@ -93,7 +95,11 @@ class CrisisDetector:
         about = any(a for _, _, a in hits) or any(
             g.about_topic(g.prepare(message)) for g in self.grammars.values()
         )
-        certain = [(lang, r) for lang, r, a in hits if r.category != "risk" and not (a and "{topic" in r.source)]
+        certain = [
+            (lang, r)
+            for lang, r, a in hits
+            if r.category != "risk" and not (a and "{topic" in r.source)
+        ]
         prediction: Prediction | None = self.model.predict(message) if self.model else None
         if certain:
             langs = [lang for lang, _ in certain]
@@ -102,13 +108,22 @@ class CrisisDetector:
             return Assessment("crisis", rule.category, lang, f"rule {rule.source}")
         phrase = self.phrases.trigger(message)
         if phrase is not None and not about:
-            category = prediction.category if prediction and prediction.crisis >= 0.2 else DEFAULT_CATEGORY
+            category = (
+                prediction.category if prediction and prediction.crisis >= 0.2 else DEFAULT_CATEGORY
+            )
             return Assessment("crisis", category, None, f"phrase {phrase}")
         if prediction is not None and not about:
             if prediction.crisis >= MODEL_CRISIS:
-                return Assessment("crisis", prediction.category, None, f"model {prediction.crisis:.2f}")
+                return Assessment(
+                    "crisis", prediction.category, None, f"model {prediction.crisis:.2f}"
+                )
             if prediction.crisis + prediction.risk >= MODEL_CHECKIN:
-                return Assessment("checkin", prediction.category, None, f"model {prediction.crisis:.2f}+{prediction.risk:.2f}")
+                return Assessment(
+                    "checkin",
+                    prediction.category,
+                    None,
+                    f"model {prediction.crisis:.2f}+{prediction.risk:.2f}",
+                )
         risk = [(lang, r) for lang, r, _ in hits if r.category == "risk"]
         if risk:
             return Assessment("checkin", None, risk[0][0], f"risk {risk[0][1].source}")

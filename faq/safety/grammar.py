@@ -72,7 +72,9 @@ class Grammar:
         self._context = self._alternatives(grammar.context)
 
     def _alternatives(self, phrases: tuple[str, ...]) -> re.Pattern[str] | None:
-        frags = sorted({_alternative(p, cjk=self._cjk) for p in phrases} - {""}, key=len, reverse=True)
+        frags = sorted(
+            {_alternative(p, cjk=self._cjk) for p in phrases} - {""}, key=len, reverse=True
+        )
         if not frags:
             return None
         body = "|".join(frags)
@@ -89,13 +91,13 @@ class Grammar:
             return f"(?:{piece})?" if found.group(2) else piece
         group = re.fullmatch(r"\(([^)]*)\)(\??)", token)
         if group:
-            alts = [_alternative(a, cjk=self._cjk) for a in group.group(1).split("|")]
-            piece = "(?:" + "|".join(a for a in alts if a) + ")" + ("" if self._cjk else " ")
+            frags = [_alternative(a, cjk=self._cjk) for a in group.group(1).split("|")]
+            piece = "(?:" + "|".join(f for f in frags if f) + ")" + ("" if self._cjk else " ")
             return f"(?:{piece})?" if group.group(2) else piece
         if token == "..":
             return f".{{0,{CJK_GAP * 2}}}" if self._cjk else rf"(?:\S+ ){{0,{GAP_WORDS}}}"
-        alts = [_alternative(a, cjk=self._cjk) for a in token.split("|")]
-        body = "|".join(a for a in alts if a)
+        words = [_alternative(a, cjk=self._cjk) for a in token.split("|")]
+        body = "|".join(w for w in words if w)
         return f"(?:{body})" + ("" if self._cjk else " ")
 
     def _compile(self, pattern: str) -> re.Pattern[str]:

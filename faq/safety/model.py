@@ -94,8 +94,21 @@ def examples(corpus: Iterable[CrisisCorpus], negatives: Iterable[tuple[str, str]
 def _pipeline() -> Pipeline:
     features = FeatureUnion(
         [
-            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)),
-            ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b")),
+            (
+                "chars",
+                TfidfVectorizer(
+                    analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2
+                ),
+            ),
+            (
+                "words",
+                TfidfVectorizer(
+                    analyzer="word",
+                    ngram_range=(1, 2),
+                    sublinear_tf=True,
+                    token_pattern=r"(?u)\b\w+\b",
+                ),
+            ),
         ]
     )
     # logistic loss trained by SGD: probabilities like LogisticRegression, but ~15x faster

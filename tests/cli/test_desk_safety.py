@@ -20,13 +20,16 @@ def test_certain_crisis_gets_the_crisis_reply_at_once(desk):
     assert reply.kind == "safety"
     assert reply.entry == "welfare-crisis"
     assert reply.category == "direct-ideation"
-    assert "0800-0113" in reply.text and "112" in reply.text and "113.nl" in reply.text
+    assert "0800-0113" in reply.text
+    assert "112" in reply.text
+    assert "113.nl" in reply.text
     assert reply.choices == ()
 
 
 def test_sexual_violence_leads_with_centrum_seksueel_geweld(desk):
     reply = desk.reply("he raped me after the party yesterday")
-    assert reply.kind == "safety" and reply.category == "sexual-violence"
+    assert reply.kind == "safety"
+    assert reply.category == "sexual-violence"
     assert reply.text.index("0800-0188") < reply.text.index("0800-0113")
 
 
@@ -42,8 +45,10 @@ def test_overdose_and_medical_lead_with_112(desk, message):
 
 def test_a_risk_signal_gets_a_checkin_with_two_buttons(desk):
     reply = desk.reply("i just can't do this anymore")
-    assert reply.kind == "checkin" and reply.is_checkin
-    assert "113" in reply.text and "112" in reply.text
+    assert reply.kind == "checkin"
+    assert reply.is_checkin
+    assert "113" in reply.text
+    assert "112" in reply.text
     assert [c.action for c in reply.choices] == ["unsafe", "ok"]
     assert reply.suggestions == ()
 
@@ -51,7 +56,8 @@ def test_a_risk_signal_gets_a_checkin_with_two_buttons(desk):
 def test_checkin_buttons(desk):
     text = "i can't do this anymore, how do i find a room in leiden"
     unsafe = desk.checkin_unsafe(text)
-    assert unsafe.kind == "safety" and unsafe.entry == "welfare-crisis"
+    assert unsafe.kind == "safety"
+    assert unsafe.entry == "welfare-crisis"
     ok = desk.checkin_ok(text)
     assert ok.kind in ("answer", "unanswered")  # never a "did you mean" list
     assert ok.kind != "checkin"
@@ -76,7 +82,8 @@ def test_crisis_reply_in_the_language_of_the_message(desk, message, lang):
 
 def test_mixed_message_uses_the_users_language(desk):
     reply = desk.reply("help, ik wil dood, i want to die", preferred_language="nl")
-    assert reply.kind == "safety" and reply.language == "nl"
+    assert reply.kind == "safety"
+    assert reply.language == "nl"
 
 
 @pytest.mark.parametrize(

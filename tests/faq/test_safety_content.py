@@ -22,7 +22,11 @@ def test_bundled_safety_content_is_complete():
 def test_unknown_category_and_part_are_reported(minimal_tree):
     minimal_tree.write_data(
         "safety/grammar/en.yaml",
-        {"lang": "en", "parts": {"me": ["i"]}, "rules": {"sadness": ["{me} sad"], "self-harm": ["{you} x"]}},
+        {
+            "lang": "en",
+            "parts": {"me": ["i"]},
+            "rules": {"sadness": ["{me} sad"], "self-harm": ["{you} x"]},
+        },
     )
     with pytest.raises(FaqLoadError) as err:
         load_tree(minimal_tree.root)
