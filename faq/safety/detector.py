@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from faq.models import LANGUAGES, FaqTree
+from faq.normalise import has_cjk
 from faq.safety.grammar import Grammar, Rule
 from faq.safety.model import CrisisModel, Prediction, examples, train
 from faq.safety.phrases import SafetyCheck
@@ -79,33 +80,34 @@ class CrisisDetector:
         }
         self.model = model if model is not None or not use_model else build_model(tree)
 
-    def _grammar_hits(self, message: str) -> list[tuple[str, Rule, bool]]:
-        hits: list[tuple[str, Rule, bool]] = []
+    def _grammar_hits(self, message: str) -> tuple[list[tuple[str, Rule]], bool]:
+        """Rules that fire, by language, and whether the message talks *about* the topic."""
+        hits: list[tuple[str, Rule]] = []
+        about = False
+        cjk = has_cjk(message)
         for lang, grammar in self.grammars.items():
-            rules = grammar.matches(message)
-            if rules:
-                about = grammar.about_topic(grammar.prepare(message))
-                hits.extend((lang, rule, about) for rule in rules)
-        return hits
+            if lang == "zh" and not cjk:
+                continue
+            text = grammar.prepare(message)
+            hits.extend((lang, rule) for rule in grammar.matches_prepared(text))
+            about = about or grammar.about_topic(text)
+        return hits, about
 
     def assess(self, message: str, *, preferred_language: str | None = None) -> Assessment:
         """Decide the tier of ``message``; ``preferred_language`` breaks ties between
         languages whose rules both fired (a message mixing languages)."""
-        hits = self._grammar_hits(message)
-        about = any(a for _, _, a in hits) or any(
-            g.about_topic(g.prepare(message)) for g in self.grammars.values()
-        )
+        hits, about = self._grammar_hits(message)
         certain = [
             (lang, r)
-            for lang, r, a in hits
-            if r.category != "risk" and not (a and "{topic" in r.source)
+            for lang, r in hits
+            if r.category != "risk" and not (about and "{topic" in r.source)
         ]
-        prediction: Prediction | None = self.model.predict(message) if self.model else None
         if certain:
             langs = [lang for lang, _ in certain]
             lang = preferred_language if preferred_language in langs else langs[0]
             rule = next(r for la, r in certain if la == lang)
             return Assessment("crisis", rule.category, lang, f"rule {rule.source}")
+        prediction: Prediction | None = self.model.predict(message) if self.model else None
         phrase = self.phrases.trigger(message)
         if phrase is not None and not about:
             category = (
@@ -124,7 +126,7 @@ class CrisisDetector:
                     None,
                     f"model {prediction.crisis:.2f}+{prediction.risk:.2f}",
                 )
-        risk = [(lang, r) for lang, r, _ in hits if r.category == "risk"]
+        risk = [(lang, r) for lang, r in hits if r.category == "risk"]
         if risk:
             return Assessment("checkin", None, risk[0][0], f"risk {risk[0][1].source}")
         return Assessment("none")

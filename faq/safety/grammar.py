@@ -68,6 +68,9 @@ class Grammar:
             rules.extend(Rule(category, p, self._compile(p)) for p in patterns)
         rules.extend(Rule("risk", p, self._compile(p)) for p in grammar.risk)
         self.rules = tuple(rules)
+        # one pass over the message decides whether any rule can fire (most messages are
+        # ordinary questions); only then are the rules tried one by one
+        self._any = re.compile("|".join(f"(?:{r.pattern.pattern})" for r in rules) or "(?!)")
         self._idioms = self._alternatives(grammar.not_crisis)
         self._context = self._alternatives(grammar.context)
 
@@ -122,5 +125,10 @@ class Grammar:
         """Every rule that fires on ``message`` (certain categories first, then risk)."""
         if self._cjk and not has_cjk(message):
             return []
-        text = self.prepare(message)
+        return self.matches_prepared(self.prepare(message))
+
+    def matches_prepared(self, text: str) -> list[Rule]:
+        """:meth:`matches` on a text already through :meth:`prepare`."""
+        if not self._any.search(text):
+            return []
         return [rule for rule in self.rules if rule.pattern.search(text)]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -48,33 +49,73 @@ class Prediction:
     category: str  # the most probable crisis category
 
 
-@dataclass(frozen=True, slots=True)
 class CrisisModel:
-    """A trained pipeline; picklable."""
+    """A trained pipeline; picklable.
 
-    pipeline: Pipeline
-    classes: tuple[str, ...]
+    Predicting goes around scikit-learn's per-call overhead (input validation and sparse
+    matrices cost ~5 ms for one short message): the fitted vocabularies, idf weights and
+    coefficients are read once and applied directly, which gives the same probabilities in
+    a fraction of a millisecond (the FAQ must answer in under 5 ms).
+    """
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        self.pipeline = pipeline
+        self.classes: tuple[str, ...] = tuple(str(c) for c in pipeline.classes_)
+        classifier = pipeline.named_steps["classifier"]
+        self._coef = np.ascontiguousarray(classifier.coef_.T)  # features x classes
+        self._intercept = np.asarray(classifier.intercept_, dtype=float)
+        self._vectorizers = [v for _, v in pipeline.named_steps["features"].transformer_list]
+        self._offsets: list[int] = []
+        offset = 0
+        for vectorizer in self._vectorizers:
+            self._offsets.append(offset)
+            offset += len(vectorizer.vocabulary_)
+        self._crisis_idx = [i for i, c in enumerate(self.classes) if c not in (RISK, NONE)]
+        self._risk_idx = self.classes.index(RISK) if RISK in self.classes else None
+        self._analyzers: list[Any] = []
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"pipeline": self.pipeline}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["pipeline"])  # type: ignore[misc]
+
+    def _scores(self, text: str) -> np.ndarray:
+        if not self._analyzers:
+            self._analyzers = [v.build_analyzer() for v in self._vectorizers]
+        z = self._intercept.copy()
+        for vectorizer, analyzer, offset in zip(
+            self._vectorizers, self._analyzers, self._offsets, strict=True
+        ):
+            counts: dict[int, int] = {}
+            vocabulary = vectorizer.vocabulary_
+            for gram in analyzer(text):
+                j = vocabulary.get(gram)
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
+            if not counts:
+                continue
+            cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
+            tf = np.fromiter(counts.values(), dtype=float, count=len(counts))
+            weights = (1.0 + np.log(tf)) * vectorizer.idf_[cols]  # sublinear tf x idf
+            weights /= np.linalg.norm(weights)
+            z += weights @ self._coef[cols + offset]
+        probs = 1.0 / (1.0 + np.exp(-z))  # one-vs-rest logistic, normalised like sklearn
+        return np.asarray(probs / probs.sum())
 
     def predict(self, message: str) -> Prediction:
         """Probabilities for one message."""
-        return self.predict_many([message])[0]
+        row = self._scores(normalise(message))
+        best = max(self._crisis_idx, key=lambda i: row[i])
+        return Prediction(
+            crisis=float(np.sum(row[self._crisis_idx])),
+            risk=float(row[self._risk_idx]) if self._risk_idx is not None else 0.0,
+            category=self.classes[best],
+        )
 
     def predict_many(self, messages: Sequence[str]) -> list[Prediction]:
-        """Probabilities for several messages (one vectorised pass)."""
-        probs = self.pipeline.predict_proba([normalise(m) for m in messages])
-        crisis_idx = [i for i, c in enumerate(self.classes) if c not in (RISK, NONE)]
-        risk_idx = self.classes.index(RISK) if RISK in self.classes else None
-        out: list[Prediction] = []
-        for row in probs:
-            best = max(crisis_idx, key=lambda i: row[i])
-            out.append(
-                Prediction(
-                    crisis=float(np.sum(row[crisis_idx])),
-                    risk=float(row[risk_idx]) if risk_idx is not None else 0.0,
-                    category=self.classes[best],
-                )
-            )
-        return out
+        """Probabilities for several messages."""
+        return [self.predict(m) for m in messages]
 
 
 def examples(corpus: Iterable[CrisisCorpus], negatives: Iterable[tuple[str, str]]) -> list[Example]:
@@ -127,7 +168,7 @@ def fit(data: Sequence[Example]) -> CrisisModel:
         [e.label for e in data],
         classifier__sample_weight=[e.weight for e in data],
     )
-    return CrisisModel(pipeline, tuple(str(c) for c in pipeline.classes_))
+    return CrisisModel(pipeline)
 
 
 _MEMO: dict[str, CrisisModel] = {}
