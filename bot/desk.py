@@ -177,6 +177,9 @@ class Desk:
         top = candidates[0].score if candidates else 0.0
 
         found = ix.safety.assess(question, preferred_language=preferred) if check_safety else None
+        decision = decide(matches, self.thresholds)
+        if found is not None and found.model_only and self._plainly_a_question(ix, decision):
+            found = None
         if found is not None and found.tier != "none":
             lang = self._crisis_language(ix, question, found, preferred)
             if found.tier == "crisis":
@@ -186,7 +189,6 @@ class Desk:
 
         hint = matches[0].language if matches else None
         small = ix.smalltalk.match(question)
-        decision = decide(matches, self.thresholds)
         if small is not None and (decision.kind != "answer" or small.coverage >= 0.99):
             lang = ix.languages.detect(
                 question,
@@ -283,6 +285,12 @@ class Desk:
             fallback=actual != lang,
             related=tuple(r for r in entry.related if r in ix.tree.entries),
         )
+
+    @staticmethod
+    def _plainly_a_question(ix: _Index, decision: Decision) -> bool:
+        """The message clearly asks one of the FAQ's questions (other than the crisis entry):
+        the model alone (no rule, no phrase) does not override that ("我想和真人客服聊")."""
+        return decision.kind == "answer" and decision.entry not in (None, ix.tree.safety.entry)
 
     def _crisis_language(
         self, ix: _Index, question: str, found: Assessment, preferred: str | None

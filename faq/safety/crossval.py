@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from sklearn.model_selection import StratifiedKFold
 
-from faq.models import FaqTree
+from faq.models import CRISIS_CATEGORIES, FaqTree
 from faq.safety.detector import CrisisDetector, negatives
 from faq.safety.model import NONE, RISK, Example, examples, fit
 
@@ -59,11 +59,25 @@ class CvReport:
                 row += f"{cell:>16}"
             row += f"{self._cell(group, total):>16}"
             lines.append(row)
+        crisis, look = Counts(), Counts()
+        for (group, _), c in self.groups.items():
+            target = (
+                crisis if group in CRISIS_CATEGORIES else look if group.startswith("look") else None
+            )
+            if target is not None:
+                target.n += c.n
+                target.crisis += c.crisis
+                target.checkin += c.checkin
+        lines.append(
+            f"all crisis categories: reaches 113 {crisis.pct(crisis.crisis + crisis.checkin)} %, "
+            f"crisis reply {crisis.pct(crisis.crisis)} % (n={crisis.n}); all look-alikes: "
+            f"false alarm {look.pct(look.crisis + look.checkin)} % (n={look.n})"
+        )
         return "\n".join(lines)
 
     @staticmethod
     def _cell(group: str, c: Counts) -> str:
-        if group.startswith("lookalike") or group == FAQ:
+        if group.startswith(("lookalike", "faq")):
             return f"FA {c.pct(c.crisis + c.checkin)} ({c.n})"
         return f"{c.pct(c.crisis + c.checkin)}/{c.pct(c.crisis)} ({c.n})"
 
@@ -84,6 +98,11 @@ def cross_validate(tree: FaqTree, *, folds: int = 5, seed: int = 13) -> CvReport
         for kind, ms in part.lookalikes.items()
         for m in ms
     }
+    # the crisis entry's own variants ("suicide hotline number?"): the crisis reply is right
+    crisis_entry = tree.entries.get(tree.safety.entry)
+    if crisis_entry is not None:
+        for translation in crisis_entry.translations.values():
+            kinds.update({q: "faq-crisis-entry" for q in translation.questions})
     strata = [f"{e.label}/{e.language}" for e in data]
     report = CvReport()
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)

@@ -5,8 +5,9 @@ Order of evidence, strongest first:
 
 1. a grammar rule of a crisis category (``safety/grammar/<lang>.yaml``) -> crisis;
 2. a staff trigger phrase (``safety.yaml``) -> crisis;
-3. the learned model, when it is confident -> crisis; when it sees some risk -> check-in;
-4. a risk rule of the grammar -> check-in.
+3. the learned model, when it is confident -> crisis;
+4. a risk rule of the grammar -> check-in;
+5. the learned model, when it sees some risk -> check-in.
 
 Talk *about* a topic (a thesis on suicide prevention, a film, a hotline number) silences the
 rules that only name the topic (``{topic}``) and the model, never a first-person rule.
@@ -28,8 +29,8 @@ Tier = Literal["crisis", "checkin", "none"]
 #: Model probability of a crisis category from which the model alone answers with the crisis
 #: reply, and from which (crisis + risk) it asks the check-in question. Tuned by
 #: cross-validation (bench/safety_cv.py, docs/safety.md).
-MODEL_CRISIS = 0.80
-MODEL_CHECKIN = 0.50
+MODEL_CRISIS = 0.90
+MODEL_CHECKIN = 0.70
 #: Category when only a trigger phrase fired and the model has no view.
 DEFAULT_CATEGORY = "direct-ideation"
 
@@ -42,6 +43,11 @@ class Assessment:
     category: str | None = None
     language: str | None = None  # the language whose rules fired (None: the model or phrases)
     reason: str = ""  # the rule, phrase or "model 0.93" that decided, for eval and logs
+
+    @property
+    def model_only(self) -> bool:
+        """Only the learned model saw a risk (no rule, no phrase)."""
+        return self.reason.startswith("model")
 
 
 def negatives(tree: FaqTree) -> list[tuple[str, str]]:
@@ -119,14 +125,18 @@ class CrisisDetector:
                 return Assessment(
                     "crisis", prediction.category, None, f"model {prediction.crisis:.2f}"
                 )
-            if prediction.crisis + prediction.risk >= MODEL_CHECKIN:
-                return Assessment(
-                    "checkin",
-                    prediction.category,
-                    None,
-                    f"model {prediction.crisis:.2f}+{prediction.risk:.2f}",
-                )
         risk = [(lang, r) for lang, r in hits if r.category == "risk"]
-        if risk:
+        if risk:  # a rule, so it names the language, and it is not the model alone
             return Assessment("checkin", None, risk[0][0], f"risk {risk[0][1].source}")
+        if (
+            prediction is not None
+            and not about
+            and prediction.crisis + prediction.risk >= MODEL_CHECKIN
+        ):
+            return Assessment(
+                "checkin",
+                prediction.category,
+                None,
+                f"model {prediction.crisis:.2f}+{prediction.risk:.2f}",
+            )
         return Assessment("none")

@@ -92,6 +92,7 @@ def test_mixed_message_uses_the_users_language(desk):
         "how do I connect to eduroam",
         "how much does a room in Leiden cost",
         "this exam is killing me, where is the library",
+        "can i take my dog on the bus to utrecht?",
     ],
 )
 def test_ordinary_answers_do_not_name_113(desk, message):
