@@ -120,11 +120,8 @@ class CrisisDetector:
                 prediction.category if prediction and prediction.crisis >= 0.2 else DEFAULT_CATEGORY
             )
             return Assessment("crisis", category, None, f"phrase {phrase}")
-        if prediction is not None and not about:
-            if prediction.crisis >= MODEL_CRISIS:
-                return Assessment(
-                    "crisis", prediction.category, None, f"model {prediction.crisis:.2f}"
-                )
+        if prediction is not None and not about and prediction.crisis >= MODEL_CRISIS:
+            return Assessment("crisis", prediction.category, None, f"model {prediction.crisis:.2f}")
         risk = [(lang, r) for lang, r in hits if r.category == "risk"]
         if risk:  # a rule, so it names the language, and it is not the model alone
             return Assessment("checkin", None, risk[0][0], f"risk {risk[0][1].source}")
