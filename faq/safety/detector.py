@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from faq.models import LANGUAGES, FaqTree
-from faq.normalise import has_cjk
+from faq.normalise import has_cjk, normalise, tokens
 from faq.safety.grammar import Grammar, Rule
 from faq.safety.model import CrisisModel, Prediction, examples, train
 from faq.safety.phrases import SafetyCheck
@@ -31,6 +31,8 @@ Tier = Literal["crisis", "checkin", "none"]
 #: cross-validation (bench/safety_cv.py, docs/safety.md).
 MODEL_CRISIS = 0.90
 MODEL_CHECKIN = 0.70
+#: Fewest words (Chinese: character pairs) on which the model is asked at all.
+MODEL_MIN_TOKENS = 3
 #: Category when only a trigger phrase fired and the model has no view.
 DEFAULT_CATEGORY = "direct-ideation"
 
@@ -113,7 +115,11 @@ class CrisisDetector:
             lang = preferred_language if preferred_language in langs else langs[0]
             rule = next(r for la, r in certain if la == lang)
             return Assessment("crisis", rule.category, lang, f"rule {rule.source}")
-        prediction: Prediction | None = self.model.predict(message) if self.model else None
+        # on a word or two the model sees only its priors ("我" alone looks like a crisis)
+        enough = len(tokens(normalise(message))) >= MODEL_MIN_TOKENS
+        prediction: Prediction | None = (
+            self.model.predict(message) if self.model and enough else None
+        )
         phrase = self.phrases.trigger(message)
         if phrase is not None and not about:
             category = (

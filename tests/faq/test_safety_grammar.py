@@ -149,3 +149,9 @@ def test_mixed_languages_prefer_the_users_language(detector):
     message = "ik wil mezelf van kant maken, i want to kill myself"
     assert detector.assess(message, preferred_language="en").language == "en"
     assert detector.assess(message, preferred_language="nl").language == "nl"
+
+
+def test_the_model_does_not_speak_on_a_word_or_two():
+    detector = CrisisDetector(load_tree())
+    for message in ("I", "我", "ok", "help me"):
+        assert detector.assess(message).tier == "none", message
