@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from faq.safety_eval import SafetyTally
+
 NONE, SMALLTALK, CRISIS = "@none", "@smalltalk", "@crisis"
 SPECIAL = (NONE, SMALLTALK, CRISIS)
 
@@ -24,6 +26,8 @@ class Item:
     question: str
     language: str
     expect: str
+    category: str | None = None  # crisis category of an "@crisis" item
+    lookalike: str | None = None  # kind of a look-alike (idiom, academic, ...)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +39,7 @@ class Outcome:
     suggestions: tuple[str, ...]
     candidates: tuple[str, ...]
     language: str
+    names_113: bool = False  # an answer outside the welfare category that names 113
 
 
 @dataclass
@@ -141,6 +146,7 @@ class Report:
     overall: Tally
     by_language: dict[str, Tally]
     skipped: int = 0
+    safety: SafetyTally = field(default_factory=SafetyTally)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -151,6 +157,7 @@ class Report:
             "confusion": [
                 {"expected": e, "answered": g, "n": n} for (e, g), n in self.confusion_rows()
             ],
+            "safety": self.safety.as_json(),
         }
 
     def confusion_rows(self) -> list[tuple[tuple[str, str], int]]:
@@ -188,7 +195,7 @@ class Report:
                 for key, _ in columns
             )
             rows.append(f"{name:<6}{tally.items:>5}{cells}")
-        return "\n".join(rows)
+        return "\n".join([*rows, "", self.safety.table()])
 
 
 def load_items(path: Path | str) -> list[Item]:
@@ -200,7 +207,16 @@ def load_items(path: Path | str) -> list[Item]:
     for i, raw in enumerate(data):
         if not isinstance(raw, dict) or not {"q", "lang", "expect"} <= raw.keys():
             raise ValueError(f"{path}: item {i + 1} needs q, lang and expect")
-        items.append(Item(str(raw["q"]), str(raw["lang"]), str(raw["expect"])))
+        category, lookalike = raw.get("category"), raw.get("lookalike")
+        items.append(
+            Item(
+                str(raw["q"]),
+                str(raw["lang"]),
+                str(raw["expect"]),
+                str(category) if category else None,
+                str(lookalike) if lookalike else None,
+            )
+        )
     return items
 
 
@@ -215,6 +231,7 @@ def evaluate(
     overall = Tally()
     by_language: dict[str, Tally] = {}
     skipped = 0
+    safety = SafetyTally()
     for item in items:
         if (
             known_entries is not None
@@ -226,4 +243,5 @@ def evaluate(
         out = answer(item)
         overall.add(item, out)
         by_language.setdefault(item.language, Tally()).add(item, out)
-    return Report(overall, by_language, skipped)
+        safety.add(item, out)
+    return Report(overall, by_language, skipped, safety)

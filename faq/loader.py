@@ -46,6 +46,7 @@ PROJECT_DOC = re.compile(r"^docs/(?:[\w-]+/)*[\w.-]+\.md$")
 
 #: Files at the top of the tree that are not entries.
 _NOT_ENTRIES = (SAFETY_FILE, SYNONYMS_FILE, OUT_OF_SCOPE_FILE, WEAK_TERMS_FILE, LINKS_FILE)
+SAFETY_DIR = "safety"  # grammar, corpus and texts of the safety layer (faq/safety_loader.py)
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ENTRY_KEYS = {"id", "category", "reviewed", "sources", "related", "translations"}
@@ -341,7 +342,7 @@ def _synonyms(doc: _Doc) -> dict[str, tuple[str, ...]]:
 def _entry_files(root: Path) -> Iterator[Path]:
     for path in sorted(root.rglob("*.yaml")):
         rel = path.relative_to(root)
-        if rel.parts[0] == SMALLTALK_DIR or rel.name in _NOT_ENTRIES:
+        if rel.parts[0] in (SMALLTALK_DIR, SAFETY_DIR) or rel.name in _NOT_ENTRIES:
             continue
         if any(part.startswith(".") for part in rel.parts):
             continue
@@ -437,6 +438,11 @@ def load_tree(root: Path | str | None = None) -> FaqTree:
         weak_terms, found = load_weak_terms(root / WEAK_TERMS_FILE)
         problems.extend(p for p in found if isinstance(p, FaqProblem))
 
+    from faq.safety_loader import load_safety_content  # it builds on this module's readers
+
+    safety_content, safety_problems = load_safety_content(root)
+    problems.extend(safety_problems)
+
     if not entries and not problems:
         problems.append(
             FaqProblem(root, None, "", "no FAQ entries found (expected <category>/<id>.yaml files)")
@@ -452,4 +458,5 @@ def load_tree(root: Path | str | None = None) -> FaqTree:
         synonyms=synonyms,
         out_of_scope=out_of_scope,
         weak_terms=weak_terms,
+        safety_content=safety_content,
     )

@@ -64,6 +64,65 @@ class SafetyRules:
     not_crisis: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
+#: Crisis categories (faq/content/safety/): what a crisis message is about decides what the
+#: reply leads with (sexual violence: Centrum Seksueel Geweld; danger, overdose, medical: 112).
+CRISIS_CATEGORIES: tuple[str, ...] = (
+    "direct-ideation",
+    "passive-ideation",
+    "plan-farewell",
+    "self-harm",
+    "overdose",
+    "sexual-violence",
+    "violence-danger",
+    "third-person",
+    "medical-emergency",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyGrammar:
+    """One language's crisis grammar (``safety/grammar/<lang>.yaml``): named word classes
+    (``parts``), rules by category composed of them, risk rules (a check-in, not certainty),
+    idioms that only look alarming, and words that mark talk *about* a topic (a thesis, a film)."""
+
+    language: str
+    parts: dict[str, tuple[str, ...]]
+    rules: dict[str, tuple[str, ...]]
+    risk: tuple[str, ...] = ()
+    not_crisis: tuple[str, ...] = ()
+    context: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CrisisCorpus:
+    """Labelled example messages of one language (``safety/corpus/<lang>.yaml``)."""
+
+    language: str
+    crisis: dict[str, tuple[str, ...]]
+    risk: tuple[str, ...] = ()
+    lookalikes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyTexts:
+    """What the safety layer says besides the crisis entry (``safety/replies.yaml``): the
+    check-in and its two buttons, and a first paragraph per category, per language."""
+
+    checkin: dict[str, str] = field(default_factory=dict)
+    unsafe_button: dict[str, str] = field(default_factory=dict)
+    ok_button: dict[str, str] = field(default_factory=dict)
+    leads: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyContent:
+    """Everything under ``safety/``; empty for a tree without that folder."""
+
+    grammars: dict[str, SafetyGrammar] = field(default_factory=dict)
+    corpus: dict[str, CrisisCorpus] = field(default_factory=dict)
+    texts: SafetyTexts = field(default_factory=SafetyTexts)
+
+
 @dataclass(frozen=True, slots=True)
 class SmalltalkKind:
     """One kind of smalltalk (greeting, thanks, ...): patterns and a reply per language."""
@@ -110,6 +169,7 @@ class FaqTree:
     out_of_scope: tuple[OutOfScopeGroup, ...] = ()
     #: normalised phrases that must not decide an entry alone (``weak-terms.yaml``)
     weak_terms: frozenset[str] = frozenset()
+    safety_content: SafetyContent = field(default_factory=SafetyContent)
 
     def categories(self) -> list[str]:
         """Categories that have entries, in the canonical order first."""

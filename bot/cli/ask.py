@@ -69,7 +69,10 @@ def _print_reply(reply: Reply, *, as_json: bool, out: TextIO) -> None:
         out.write(json.dumps(reply.as_json(), ensure_ascii=not utf8) + "\n")
         return
     out.write(f"[{reply.kind}{' ' + reply.entry if reply.entry else ''} · {reply.language}]\n")
-    out.write(to_plain(reply.text) + "\n\n")
+    out.write(to_plain(reply.text) + "\n")
+    if reply.choices:  # the check-in's buttons, as Telegram will show them
+        out.write("  ".join(f"[{c.label}]" for c in reply.choices) + "\n")
+    out.write("\n")
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.cli.common import faq_dir, load_desk
 from bot.core.config import Settings, SettingsError
+from bot.core.desk import Desk, Reply
 from bot.core.leiden import today as leiden_today
 from faq.evaluation import Item, Outcome, evaluate, load_items
 from faq.freshness import unsourced
@@ -121,6 +122,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
             reply.suggestions,
             tuple(c.entry for c in reply.candidates),
             reply.language,
+            names_113=_names_113(desk, reply),
         )
 
     report = evaluate(
@@ -135,9 +137,15 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
             print(f"({report.skipped} items skipped: their entry is not in this FAQ)")
         if args.misses:
             print("\nmisses:")
-            for miss in report.overall.misses:
+            for miss in [*report.overall.misses, *report.safety.misses]:
                 print("  " + miss)
     return 0
+
+
+def _names_113(desk: Desk, reply: Reply) -> bool:
+    """An answer outside the welfare category that names 113 (they should not)."""
+    entry = desk.entry(reply.entry) if reply.kind == "answer" and reply.entry else None
+    return entry is not None and entry.category != "welfare" and "113" in reply.text
 
 
 # --------------------------------------------------------------------------- run

@@ -18,10 +18,21 @@ from faq.language import STRONG_HINT_BONUS, LanguageDetector
 from faq.markup import escape
 from faq.matcher import Matcher
 from faq.models import FALLBACK_LANGUAGE, LANGUAGES, Entry, FaqTree
-from faq.safety import SafetyCheck
+from faq.safety.detector import DEFAULT_CATEGORY, Assessment, CrisisDetector
 from faq.smalltalk import SmalltalkMatcher
 
-Kind = Literal["answer", "clarify", "unanswered", "safety", "smalltalk"]
+Kind = Literal["answer", "clarify", "unanswered", "safety", "checkin", "smalltalk"]
+#: The two buttons under a check-in: "I'm not safe right now" -> the crisis reply
+#: (:meth:`Desk.checkin_unsafe`); "I'm OK, I had a question" -> the normal answer to the same
+#: text (:meth:`Desk.checkin_ok`).
+CheckinAction = Literal["unsafe", "ok"]
+
+#: The check-in when a tree has no safety/replies.yaml (test trees).
+_CHECKIN_DEFAULT = (
+    "I want to check in with you. Are you safe right now? You can talk to 113 Suicide "
+    "Prevention any time: call 113 or 0800-0113, or chat at "
+    '<a href="https://www.113.nl">113.nl</a>. In danger right now: call 112.'
+)
 
 #: Longest question the desk reads; the rest is ignored (Telegram caps messages at 4,096).
 MAX_QUESTION_CHARS = 4096
@@ -33,6 +44,14 @@ class Candidate:
 
     entry: str
     score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A button that belongs under a reply: what it does and its label in the reply's language."""
+
+    action: CheckinAction
+    label: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +72,14 @@ class Reply:
     confidence: float | None = None
     #: unanswered because the question is in this out-of-scope group (its pointer is shown)
     out_of_scope: str | None = None
+    category: str | None = None  # the crisis category (safety and check-in replies)
+    choices: tuple[Choice, ...] = ()  # buttons that belong under the reply (check-in)
+
+    @property
+    def is_checkin(self) -> bool:
+        """A check-in: show :attr:`choices` as buttons under the text, and answer a press with
+        :meth:`Desk.checkin_unsafe` or :meth:`Desk.checkin_ok` on :attr:`question`."""
+        return self.kind == "checkin"
 
     def as_json(self) -> dict[str, object]:
         """The ``welcomebot ask --json`` object (DESIGN.md, "Command line")."""
@@ -67,6 +94,8 @@ class Reply:
             "confidence": None if self.confidence is None else round(self.confidence, 3),
             "out_of_scope": self.out_of_scope,
             "text": self.text,
+            "category": self.category,
+            "choices": [{"action": c.action, "label": c.label} for c in self.choices],
         }
 
 
@@ -77,7 +106,7 @@ class _Index:
 
     tree: FaqTree
     matcher: Matcher
-    safety: SafetyCheck
+    safety: CrisisDetector
     smalltalk: SmalltalkMatcher
     languages: LanguageDetector
     confidence: ConfidenceModel | None
@@ -96,7 +125,7 @@ class Desk:
         self._index = _Index(
             tree,
             matcher,
-            SafetyCheck(tree.safety),
+            CrisisDetector(tree),
             SmalltalkMatcher(tree.smalltalk),
             LanguageDetector.for_vocabulary(
                 matcher.words_by_language,
@@ -122,7 +151,7 @@ class Desk:
         return self._index.matcher
 
     @property
-    def safety(self) -> SafetyCheck:
+    def safety(self) -> CrisisDetector:
         """The crisis check of :attr:`tree`."""
         return self._index.safety
 
@@ -134,6 +163,22 @@ class Desk:
     # ------------------------------------------------------------------ free text
     def reply(self, text: str, *, preferred_language: str | None = None) -> Reply:
         """Answer ``text``; ``preferred_language`` is the user's choice or Telegram's language."""
+        return self._reply(text, preferred_language, check_safety=True)
+
+    def checkin_unsafe(self, text: str, *, preferred_language: str | None = None) -> Reply:
+        """The "I'm not safe right now" button under a check-in: the full crisis reply."""
+        ix = self._index
+        question = text[:MAX_QUESTION_CHARS]
+        found = ix.safety.assess(question, preferred_language=preferred_language)
+        lang = self._crisis_language(ix, question, found, preferred_language)
+        return self._crisis_reply(ix, question, found.category or DEFAULT_CATEGORY, lang, (), 0.0)
+
+    def checkin_ok(self, text: str, *, preferred_language: str | None = None) -> Reply:
+        """The "I'm OK, I had a question" button: the normal answer to the same text, without
+        the safety check (already answered) and without a "did you mean" list."""
+        return self._reply(text, preferred_language, check_safety=False)
+
+    def _reply(self, text: str, preferred_language: str | None, *, check_safety: bool) -> Reply:
         ix = self._index  # one tree and its indexes for the whole reply, even during a reload
         question = text[:MAX_QUESTION_CHARS]
         preferred = preferred_language if preferred_language in LANGUAGES else None
@@ -144,19 +189,7 @@ class Desk:
         candidates = tuple(Candidate(m.entry, m.score) for m in matches[:3])
         top = candidates[0].score if candidates else 0.0
 
-        if ix.safety.is_crisis(question):
-            lang = ix.languages.detect(
-                question,
-                hint=matches[0].language if matches else None,
-                fallback=preferred or FALLBACK_LANGUAGE,
-            )
-            reply = self._entry_reply(
-                ix, question, "safety", ix.tree.safety.entry, lang, candidates, top
-            )
-            return reply
-
-        hint = matches[0].language if matches else None
-        small = ix.smalltalk.match(question)
+        found = ix.safety.assess(question, preferred_language=preferred) if check_safety else None
         confidence: float | None = None
         if ix.confidence is not None:
             assessment = ix.confidence.assess(question, matches, ix.matcher)
@@ -166,6 +199,17 @@ class Desk:
             )
         else:
             decision = decide(matches, self.thresholds)
+        if found is not None and found.model_only and self._plainly_a_question(ix, decision):
+            found = None
+        if found is not None and found.tier != "none":
+            lang = self._crisis_language(ix, question, found, preferred)
+            if found.tier == "crisis":
+                category = found.category or DEFAULT_CATEGORY
+                return self._crisis_reply(ix, question, category, lang, candidates, top)
+            return self._checkin(ix, question, found, lang, candidates, top)
+
+        hint = matches[0].language if matches else None
+        small = ix.smalltalk.match(question)
         if small is not None and (decision.kind != "answer" or small.coverage >= 0.99):
             lang = ix.languages.detect(
                 question,
@@ -192,7 +236,7 @@ class Desk:
         if decision.kind == "answer" and decision.entry:
             reply = self._entry_reply(ix, question, "answer", decision.entry, lang, candidates, top)
             return replace(reply, confidence=confidence)
-        if decision.kind == "clarify":
+        if decision.kind == "clarify" and check_safety:  # never a list after a risk signal
             reply = self._clarify(ix, question, decision, lang, candidates, top)
             return replace(reply, confidence=confidence)
         group = next((g for g in ix.tree.out_of_scope if g.id == decision.out_of_scope), None)
@@ -237,8 +281,10 @@ class Desk:
         """Best entries for ``text`` as answers (inline mode); safety first when it triggers."""
         ix = self._index
         lang = language if language in LANGUAGES else FALLBACK_LANGUAGE
-        if ix.safety.is_crisis(text):
-            return [self._entry_reply(ix, text, "safety", ix.tree.safety.entry, lang, (), 100.0)]
+        found = ix.safety.assess(text, preferred_language=lang)
+        if found.tier != "none":  # inline results cannot carry the check-in buttons
+            category = found.category or DEFAULT_CATEGORY
+            return [self._crisis_reply(ix, text, category, found.language or lang, (), 100.0)]
         floor = self.thresholds.clarify
         return [
             self._entry_reply(ix, text, "answer", m.entry, lang, (), m.score)
@@ -279,6 +325,70 @@ class Desk:
             score=score,
             fallback=actual != lang,
             related=tuple(r for r in entry.related if r in ix.tree.entries),
+        )
+
+    @staticmethod
+    def _plainly_a_question(ix: _Index, decision: Decision) -> bool:
+        """The message clearly asks one of the FAQ's questions (other than the crisis entry):
+        the model alone (no rule, no phrase) does not override that ("我想和真人客服聊")."""
+        return decision.kind == "answer" and decision.entry not in (None, ix.tree.safety.entry)
+
+    def _crisis_language(
+        self, ix: _Index, question: str, found: Assessment, preferred: str | None
+    ) -> str:
+        """The language whose rules fired; else the language the message is written in."""
+        if found.language is not None:
+            return found.language
+        return ix.languages.detect(question, hint=None, fallback=preferred or FALLBACK_LANGUAGE)
+
+    def _crisis_reply(
+        self,
+        ix: _Index,
+        question: str,
+        category: str,
+        lang: str,
+        candidates: tuple[Candidate, ...],
+        score: float,
+    ) -> Reply:
+        """The crisis entry, led by what fits the category (Centrum Seksueel Geweld for sexual
+        violence, 112 for danger, overdose and medical emergencies)."""
+        reply = self._entry_reply(
+            ix, question, "safety", ix.tree.safety.entry, lang, candidates, score
+        )
+        lead = ix.tree.safety_content.texts.leads.get(category, {})
+        text = reply.text
+        if lead:
+            first = lead.get(lang) or lead.get(FALLBACK_LANGUAGE) or next(iter(lead.values()))
+            text = f"{first}\n\n{text}"
+        return replace(reply, text=text, category=category, related=())
+
+    def _checkin(
+        self,
+        ix: _Index,
+        question: str,
+        found: Assessment,
+        lang: str,
+        candidates: tuple[Candidate, ...],
+        score: float,
+    ) -> Reply:
+        texts = ix.tree.safety_content.texts
+
+        def pick(options: dict[str, str], default: str) -> str:
+            return options.get(lang) or options.get(FALLBACK_LANGUAGE) or default
+
+        body = pick(texts.checkin, _CHECKIN_DEFAULT)
+        return Reply(
+            question=question,
+            kind="checkin",
+            language=lang,
+            text=body,
+            candidates=candidates,
+            score=score,
+            category=found.category,
+            choices=(
+                Choice("unsafe", pick(texts.unsafe_button, "I'm not safe right now")),
+                Choice("ok", pick(texts.ok_button, "I'm OK, I had a question")),
+            ),
         )
 
     def _clarify(

@@ -81,7 +81,7 @@ def test_table(cli, minimal_tree, questions):
     assert run.code == 0, run.err
     lines = run.out.splitlines()
     assert lines[0].split()[:3] == ["lang", "n", "ans-ok"]
-    table = lines[2 : lines.index("")]  # the confusion by entry follows a blank line
+    table = lines[2 : lines.index("")]  # the safety section and the confusion follow a blank line
     rows = {line.split()[0]: line.split() for line in table}
     assert set(rows) == {"en", "nl", "all"}
     assert rows["all"][1:3] == ["7", "75.0"]

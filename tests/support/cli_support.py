@@ -13,8 +13,10 @@ KEYS = {
     "confidence",
     "out_of_scope",
     "text",
+    "category",
+    "choices",
 }
-KINDS = {"answer", "clarify", "unanswered", "safety", "smalltalk"}
+KINDS = {"answer", "clarify", "unanswered", "safety", "checkin", "smalltalk"}
 
 
 def check_contract(obj: dict[str, object]) -> None:
@@ -39,6 +41,15 @@ def check_contract(obj: dict[str, object]) -> None:
         assert all(isinstance(s, str) for s in suggestions)
     else:
         assert suggestions == []
+    choices = obj["choices"]
+    assert isinstance(choices, list)
+    if obj["kind"] == "checkin":  # the two buttons the Telegram layer shows under it
+        assert [c["action"] for c in choices] == ["unsafe", "ok"]
+        assert all(isinstance(c["label"], str) and c["label"] for c in choices)
+    else:
+        assert choices == []
+    if obj["kind"] not in ("safety", "checkin"):
+        assert obj["category"] is None
     candidates = obj["candidates"]
     assert isinstance(candidates, list)
     assert len(candidates) <= 3

@@ -21,7 +21,7 @@ from faq.models import LANGUAGES
 from storage import Storage
 from storage.records import clean
 
-KINDS = {"answer", "clarify", "unanswered", "safety", "smalltalk"}
+KINDS = {"answer", "clarify", "unanswered", "safety", "checkin", "smalltalk"}
 WORDS = [
     "where",
     "can",

@@ -1,0 +1,145 @@
+"""The safety decision: crisis (certain), check-in (a risk signal without certainty) or
+nothing, with the crisis category and the language whose rules or model fired.
+
+Order of evidence, strongest first:
+
+1. a grammar rule of a crisis category (``safety/grammar/<lang>.yaml``) -> crisis;
+2. a staff trigger phrase (``safety.yaml``) -> crisis;
+3. the learned model, when it is confident -> crisis;
+4. a risk rule of the grammar -> check-in;
+5. the learned model, when it sees some risk -> check-in.
+
+Talk *about* a topic (a thesis on suicide prevention, a film, a hotline number) silences the
+rules that only name the topic (``{topic}``) and the model, never a first-person rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from faq.models import LANGUAGES, FaqTree
+from faq.normalise import has_cjk, normalise, tokens
+from faq.safety.grammar import Grammar, Rule
+from faq.safety.model import CrisisModel, Prediction, examples, train
+from faq.safety.phrases import SafetyCheck
+
+Tier = Literal["crisis", "checkin", "none"]
+
+#: Model probability of a crisis category from which the model alone answers with the crisis
+#: reply, and from which (crisis + risk) it asks the check-in question. Tuned by
+#: cross-validation (bench/safety_cv.py, docs/safety.md).
+MODEL_CRISIS = 0.90
+MODEL_CHECKIN = 0.70
+#: Fewest words (Chinese: character pairs) on which the model is asked at all.
+MODEL_MIN_TOKENS = 3
+#: Category when only a trigger phrase fired and the model has no view.
+DEFAULT_CATEGORY = "direct-ideation"
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """The safety layer's view of one message."""
+
+    tier: Tier
+    category: str | None = None
+    language: str | None = None  # the language whose rules fired (None: the model or phrases)
+    reason: str = ""  # the rule, phrase or "model 0.93" that decided, for eval and logs
+
+    @property
+    def model_only(self) -> bool:
+        """Only the learned model saw a risk (no rule, no phrase)."""
+        return self.reason.startswith("model")
+
+
+def negatives(tree: FaqTree) -> list[tuple[str, str]]:
+    """Texts that are not crisis messages: the FAQ's question variants and smalltalk."""
+    out: list[tuple[str, str]] = []
+    for entry in tree.entries.values():
+        for lang, translation in entry.translations.items():
+            out.extend((lang, q) for q in translation.questions)
+    for kind in tree.smalltalk:
+        for lang, patterns in kind.patterns.items():
+            out.extend((lang, p) for p in patterns)
+    return out
+
+
+def build_model(tree: FaqTree) -> CrisisModel | None:
+    """Train the crisis model of ``tree`` (pure, seeded; None without a corpus)."""
+    corpus = tree.safety_content.corpus.values()
+    return train(examples(corpus, negatives(tree)))
+
+
+class CrisisDetector:
+    """Grammar + trigger phrases + model, for one FAQ tree."""
+
+    def __init__(
+        self, tree: FaqTree, *, model: CrisisModel | None = None, use_model: bool = True
+    ) -> None:
+        # the grammar's idioms ("das bringt mich um") also silence the staff phrases
+        idioms = dict(tree.safety.not_crisis)
+        for lang, grammar in tree.safety_content.grammars.items():
+            idioms[lang] = (*idioms.get(lang, ()), *grammar.not_crisis)
+        self.phrases = SafetyCheck(replace(tree.safety, not_crisis=idioms))
+        self.grammars = {
+            lang: Grammar(tree.safety_content.grammars[lang])
+            for lang in LANGUAGES
+            if lang in tree.safety_content.grammars
+        }
+        self.model = model if model is not None or not use_model else build_model(tree)
+
+    def _grammar_hits(self, message: str) -> tuple[list[tuple[str, Rule]], bool]:
+        """Rules that fire, by language, and whether the message talks *about* the topic."""
+        hits: list[tuple[str, Rule]] = []
+        about = False
+        cjk = has_cjk(message)
+        for lang, grammar in self.grammars.items():
+            if lang == "zh" and not cjk:
+                continue
+            text = grammar.prepare(message)
+            hits.extend((lang, rule) for rule in grammar.matches_prepared(text))
+            about = about or grammar.about_topic(text)
+        return hits, about
+
+    def assess(self, message: str, *, preferred_language: str | None = None) -> Assessment:
+        """Decide the tier of ``message``; ``preferred_language`` breaks ties between
+        languages whose rules both fired (a message mixing languages)."""
+        hits, about = self._grammar_hits(message)
+        certain = [
+            (lang, r)
+            for lang, r in hits
+            if r.category != "risk" and not (about and "{topic" in r.source)
+        ]
+        if certain:
+            langs = [lang for lang, _ in certain]
+            lang = preferred_language if preferred_language in langs else langs[0]
+            rule = next(r for la, r in certain if la == lang)
+            return Assessment("crisis", rule.category, lang, f"rule {rule.source}")
+        # on a word or two the model sees only its priors ("我" alone looks like a crisis)
+        enough = len(tokens(normalise(message))) >= MODEL_MIN_TOKENS
+        prediction: Prediction | None = (
+            self.model.predict(message) if self.model and enough else None
+        )
+        phrase = self.phrases.trigger(message)
+        if phrase is not None and not about:
+            category = (
+                prediction.category if prediction and prediction.crisis >= 0.2 else DEFAULT_CATEGORY
+            )
+            return Assessment("crisis", category, None, f"phrase {phrase}")
+        if prediction is not None and not about and prediction.crisis >= MODEL_CRISIS:
+            return Assessment("crisis", prediction.category, None, f"model {prediction.crisis:.2f}")
+        risk = [(lang, r) for lang, r in hits if r.category == "risk"]
+        if risk:  # a rule, so it names the language, and it is not the model alone
+            return Assessment("checkin", None, risk[0][0], f"risk {risk[0][1].source}")
+        if (
+            prediction is not None
+            and not about
+            and prediction.crisis + prediction.risk >= MODEL_CHECKIN
+        ):
+            return Assessment(
+                "checkin",
+                prediction.category,
+                None,
+                f"model {prediction.crisis:.2f}+{prediction.risk:.2f}",
+            )
+        return Assessment("none")
