@@ -27,8 +27,9 @@ from bot.desk import Desk
 from bot.handlers import register, register_fallbacks, staff
 from bot.handlers.commands import COMMANDS
 from bot.i18n import gettext
-from faq.loader import load_tree
+from faq.cache import ArtefactCache
 from faq.models import LANGUAGES
+from faq.prepared import load_prepared
 from storage import Storage
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,8 @@ async def _post_init(application: BotApplication) -> None:
     data = application.bot_data
     settings: Settings = data[SETTINGS]
     if DESK not in data:
-        data[DESK] = Desk(load_tree(settings.faq_dir))
+        faq = load_prepared(settings.faq_dir, ArtefactCache.from_setting(settings.cache_dir))
+        data[DESK] = Desk(faq.tree, matcher=faq.matcher)
     if STORAGE not in data:
         data[STORAGE] = await Storage.open(
             settings.effective_database_url,

@@ -18,12 +18,14 @@ from typing import TextIO
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.desk import Desk, Reply
+from faq.cache import ArtefactCache
 from faq.decision import Thresholds
 from faq.evaluation import Item, Outcome, evaluate, load_items
 from faq.lint import lint
 from faq.loader import FaqLoadError, load_tree
 from faq.markup import to_plain
 from faq.models import LANGUAGES, FaqTree
+from faq.prepared import load_prepared
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
@@ -39,8 +41,10 @@ def _faq_dir(args: argparse.Namespace, settings: Settings) -> Path | None:
 
 
 def load_desk(args: argparse.Namespace, settings: Settings) -> Desk:
-    """The desk on the FAQ tree chosen by ``--faq-dir`` / ``FAQ_DIR`` / the bundled one."""
-    return Desk(load_tree(_faq_dir(args, settings)), thresholds=_thresholds(args))
+    """The desk on the FAQ tree chosen by ``--faq-dir`` / ``FAQ_DIR`` / the bundled one,
+    from the FAQ cache when the files are unchanged (``WELCOMEBOT_CACHE_DIR``)."""
+    faq = load_prepared(_faq_dir(args, settings), ArtefactCache.from_setting(settings.cache_dir))
+    return Desk(faq.tree, thresholds=_thresholds(args), matcher=faq.matcher)
 
 
 def _thresholds(args: argparse.Namespace) -> Thresholds:

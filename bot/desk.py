@@ -78,13 +78,20 @@ class _Index:
 class Desk:
     """Answers questions from one FAQ tree. Cheap to call; build once, share everywhere."""
 
-    def __init__(self, tree: FaqTree, *, thresholds: Thresholds | None = None) -> None:
+    def __init__(
+        self,
+        tree: FaqTree,
+        *,
+        thresholds: Thresholds | None = None,
+        matcher: Matcher | None = None,
+    ) -> None:
         self.thresholds = thresholds or Thresholds()
-        self.load(tree)
+        self.load(tree, matcher=matcher)
 
-    def load(self, tree: FaqTree) -> None:
-        """Switch to another (already validated) tree, e.g. after a reload."""
-        matcher = Matcher(tree)
+    def load(self, tree: FaqTree, *, matcher: Matcher | None = None) -> None:
+        """Switch to another (already validated) tree, e.g. after a reload; ``matcher``, when
+        given, must have been built on ``tree`` (e.g. read back from the FAQ cache)."""
+        matcher = matcher or Matcher(tree)
         self._index = _Index(
             tree,
             matcher,

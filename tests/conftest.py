@@ -10,9 +10,10 @@ writes a small valid tree; tests then add or overwrite single files.
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -241,3 +242,16 @@ def no_faq_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
     monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _faq_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The FAQ cache (faq/cache.py) of every CLI run and bot process the tests start goes
+    to a directory of this session, never the user's cache directory."""
+    previous = os.environ.get("WELCOMEBOT_CACHE_DIR")
+    os.environ["WELCOMEBOT_CACHE_DIR"] = str(tmp_path_factory.mktemp("faq-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("WELCOMEBOT_CACHE_DIR", None)
+    else:
+        os.environ["WELCOMEBOT_CACHE_DIR"] = previous
