@@ -81,7 +81,7 @@ async def _post_init(application: BotApplication) -> None:
     settings: Settings = data[SETTINGS]
     if DESK not in data:
         faq = load_prepared(settings.faq_dir, ArtefactCache.from_setting(settings.cache_dir))
-        data[DESK] = Desk(faq.tree, matcher=faq.matcher)
+        data[DESK] = Desk(faq.tree, matcher=faq.matcher, languages=faq.languages)
     if STORAGE not in data:
         data[STORAGE] = await Storage.open(
             settings.effective_database_url,

@@ -44,7 +44,9 @@ def load_desk(args: argparse.Namespace, settings: Settings) -> Desk:
     """The desk on the FAQ tree chosen by ``--faq-dir`` / ``FAQ_DIR`` / the bundled one,
     from the FAQ cache when the files are unchanged (``WELCOMEBOT_CACHE_DIR``)."""
     faq = load_prepared(_faq_dir(args, settings), ArtefactCache.from_setting(settings.cache_dir))
-    return Desk(faq.tree, thresholds=_thresholds(args), matcher=faq.matcher)
+    return Desk(
+        faq.tree, thresholds=_thresholds(args), matcher=faq.matcher, languages=faq.languages
+    )
 
 
 def _thresholds(args: argparse.Namespace) -> Thresholds:

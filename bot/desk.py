@@ -84,20 +84,28 @@ class Desk:
         *,
         thresholds: Thresholds | None = None,
         matcher: Matcher | None = None,
+        languages: LanguageDetector | None = None,
     ) -> None:
         self.thresholds = thresholds or Thresholds()
-        self.load(tree, matcher=matcher)
+        self.load(tree, matcher=matcher, languages=languages)
 
-    def load(self, tree: FaqTree, *, matcher: Matcher | None = None) -> None:
-        """Switch to another (already validated) tree, e.g. after a reload; ``matcher``, when
-        given, must have been built on ``tree`` (e.g. read back from the FAQ cache)."""
+    def load(
+        self,
+        tree: FaqTree,
+        *,
+        matcher: Matcher | None = None,
+        languages: LanguageDetector | None = None,
+    ) -> None:
+        """Switch to another (already validated) tree, e.g. after a reload. ``matcher`` and
+        ``languages``, when given, must have been built on ``tree`` (e.g. read back from the
+        FAQ cache: ``faq.prepared``)."""
         matcher = matcher or Matcher(tree)
         self._index = _Index(
             tree,
             matcher,
             SafetyCheck(tree.safety),
             SmalltalkMatcher(tree.smalltalk),
-            LanguageDetector.for_vocabulary(matcher.words_by_language),
+            languages or LanguageDetector.for_vocabulary(matcher.words_by_language),
         )
 
     def adopt(self, other: Desk) -> None:

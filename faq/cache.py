@@ -28,6 +28,7 @@ Why each rule (the cache must only ever cost the speed-up, never correctness or 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
@@ -80,14 +81,18 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
-def files_digest(root: Path, pattern: str = "**/*.yaml") -> str:
-    """A hash of the names and contents of the files under ``root`` that match ``pattern``,
-    and of where ``root`` is (a loaded tree records its file paths)."""
+def files_digest(root: Path, suffix: str = ".yaml") -> str:
+    """A hash of the names and contents of the files under ``root`` whose names end with
+    ``suffix``, and of where ``root`` is (a loaded tree records its file paths)."""
     digest = hashlib.sha256(str(root.resolve()).encode())
-    for path in sorted(root.glob(pattern)):
-        if path.is_file():
-            digest.update(b"\0" + str(path.relative_to(root)).encode() + b"\0")
-            digest.update(path.read_bytes())
+    found: list[str] = []
+    # os.walk, not Path.glob("**/*"): a tenth of the time on a tree of 10,000 files
+    for directory, _, names in os.walk(root, followlinks=True):  # as the loader's rglob
+        found.extend(os.path.join(directory, n) for n in names if n.endswith(suffix))
+    for name in sorted(found):
+        digest.update(b"\0" + os.path.relpath(name, root).encode() + b"\0")
+        with open(name, "rb") as file:
+            digest.update(file.read())
     return digest.hexdigest()
 
 
@@ -187,11 +192,18 @@ class ArtefactCache:
             if info.st_size > MAX_BYTES:
                 log.warning("cache file %s is too large: ignored", path)
                 return None
+            # the collector would run again and again over the millions of objects being
+            # made (none of them garbage): half the load time of a large FAQ
+            collecting = gc.isenabled()
+            gc.disable()
             try:
                 return (pickle.load(file),)
             except Exception as exc:  # corrupt, truncated or from other code: any error
                 log.warning("cache file %s is damaged (%s): rebuilding", path, exc)
                 return None
+            finally:
+                if collecting:
+                    gc.enable()
 
     def _write(self, path: Path, artefact: object) -> None:
         directory = path.parent

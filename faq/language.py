@@ -62,6 +62,14 @@ class LanguageDetector:
     def __init__(self, jargon: frozenset[str] = frozenset()) -> None:
         self.jargon = jargon
 
+    def __getstate__(self) -> dict[str, Any]:
+        # pickled into the FAQ cache without the lingua detectors (not picklable; each
+        # process loads them on first use)
+        return {"jargon": self.jargon}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.jargon = state["jargon"]
+
     @classmethod
     def for_vocabulary(cls, words_by_language: dict[str, set[str]]) -> LanguageDetector:
         """A detector that ignores the FAQ's cross-language jargon."""

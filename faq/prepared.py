@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from faq.cache import ArtefactCache, files_digest
+from faq.language import LanguageDetector
 from faq.loader import BUNDLED_FAQ_DIR, load_tree
 from faq.matcher import Matcher
 from faq.models import FaqTree
@@ -21,17 +22,19 @@ from faq.models import FaqTree
 
 @dataclass(frozen=True, slots=True)
 class PreparedFaq:
-    """A validated tree and the matcher built on it (picklable, one cache file: the index
-    shares the tree's strings)."""
+    """A validated tree, the matcher built on it and the language detector that knows its
+    jargon (picklable, one cache file: the index shares the tree's strings)."""
 
     tree: FaqTree
     matcher: Matcher
+    languages: LanguageDetector
 
 
 def build_prepared(root: Path) -> PreparedFaq:
     """Validate the tree at ``root`` and build its index (raises ``FaqLoadError``)."""
     tree = load_tree(root)
-    return PreparedFaq(tree, Matcher(tree))
+    matcher = Matcher(tree)
+    return PreparedFaq(tree, matcher, LanguageDetector.for_vocabulary(matcher.words_by_language))
 
 
 def cache_key(root: Path) -> list[str]:
