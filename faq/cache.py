@@ -39,7 +39,6 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import TypeVar, cast
 
@@ -67,6 +66,8 @@ _SUFFIX = ".pickle"
 def code_version() -> str:
     """A hash of everything besides the inputs that decides what an artefact holds: the
     source of the ``faq`` package (where every builder lives), Python and the libraries."""
+    from importlib import metadata  # some 50 ms to import: only when a key is needed
+
     digest = hashlib.sha256()
     digest.update(f"{sys.version} {pickle.HIGHEST_PROTOCOL}".encode())
     for name in LIBRARIES:
@@ -203,6 +204,10 @@ class ArtefactCache:
                 return None
             finally:
                 if collecting:
+                    # and would then walk them all at its next full collection: they stay
+                    # for the life of the process, so they are moved out of its sight
+                    # (still freed by reference counting when dropped)
+                    gc.freeze()
                     gc.enable()
 
     def _write(self, path: Path, artefact: object) -> None:
