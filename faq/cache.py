@@ -56,8 +56,8 @@ LIBRARIES = (
     "scikit-learn",
     "scipy",
 )
-#: Files at least this much larger than expected are not read (a bound on what a damaged
-#: file can make us allocate); generous: a 10,000-entry FAQ's index is about 100 MB.
+#: Larger files are not read (a bound on what a damaged file can make us allocate);
+#: generous: a 10,000-entry FAQ with its index is about 115 MB.
 MAX_BYTES = 2**31
 _SUFFIX = ".pickle"
 
