@@ -3,7 +3,8 @@
 Modules: ``models`` (data types), ``loader`` (YAML tree → models, with errors that name file,
 line and field), ``normalise`` (text folding), ``matcher`` (scoring), ``safety`` (crisis
 triggers), ``smalltalk``, ``decision`` (answer / clarify / unanswered), ``language`` (which
-language a question is written in), ``lint`` (staff checks), ``evaluation`` (dev-set figures).
+language a question is written in), ``lint`` (staff checks), ``evaluation`` (dev-set figures),
+``cache`` (derived artefacts kept between processes), ``prepared`` (tree + index via the cache).
 """
 
 from faq.models import LANGUAGES, Entry, FaqTree, Translation

@@ -272,6 +272,17 @@ class Matcher:
         ]
         self._correct = lru_cache(maxsize=50_000)(self._correct_uncached)
 
+    def __getstate__(self) -> dict[str, Any]:
+        # pickled into the artefact cache (faq/cache.py) without the corrections memo,
+        # which is a per-process cache of a bound method and cannot be pickled
+        state = self.__dict__.copy()
+        del state["_correct"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._correct = lru_cache(maxsize=50_000)(self._correct_uncached)
+
     def clear_caches(self) -> None:
         """Forget the typo corrections made so far (benchmarks time them from cold)."""
         self._correct.cache_clear()

@@ -10,6 +10,7 @@ writes a small valid tree; tests then add or overwrite single files.
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 import threading
@@ -278,3 +279,16 @@ def local_site(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _faq_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The FAQ cache (faq/cache.py) of every CLI run and bot process the tests start goes
+    to a directory of this session, never the user's cache directory."""
+    previous = os.environ.get("WELCOMEBOT_CACHE_DIR")
+    os.environ["WELCOMEBOT_CACHE_DIR"] = str(tmp_path_factory.mktemp("faq-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("WELCOMEBOT_CACHE_DIR", None)
+    else:
+        os.environ["WELCOMEBOT_CACHE_DIR"] = previous

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from bot.core.config import Settings, SettingsError
 from bot.core.desk import Desk
+from faq.cache import ArtefactCache
 from faq.decision import Thresholds
-from faq.loader import load_tree
+from faq.prepared import load_prepared
 
 #: A command: ``(args, settings)`` to the exit code.
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -22,8 +23,10 @@ def faq_dir(args: argparse.Namespace, settings: Settings) -> Path | None:
 
 
 def load_desk(args: argparse.Namespace, settings: Settings) -> Desk:
-    """The desk on the FAQ tree chosen by ``--faq-dir`` / ``FAQ_DIR`` / the bundled one."""
-    return Desk(load_tree(faq_dir(args, settings)), thresholds=thresholds(args))
+    """The desk on the FAQ tree chosen by ``--faq-dir`` / ``FAQ_DIR`` / the bundled one,
+    from the FAQ cache when the files are unchanged (``WELCOMEBOT_CACHE_DIR``)."""
+    faq = load_prepared(faq_dir(args, settings), ArtefactCache.from_setting(settings.cache_dir))
+    return Desk(faq.tree, thresholds=thresholds(args), prepared=faq)
 
 
 def thresholds(args: argparse.Namespace) -> Thresholds:

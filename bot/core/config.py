@@ -11,7 +11,7 @@ from datetime import time
 from pathlib import Path
 
 import platformdirs
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     database_url: str | None = None
     data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir("welcomebot")))
     faq_dir: Path | None = None
+    # where the validated FAQ and its index are cached (faq/cache.py); unset: the user's
+    # cache directory; "off": no cache
+    cache_dir: str | None = Field(
+        default=None, validation_alias=AliasChoices("WELCOMEBOT_CACHE_DIR", "cache_dir")
+    )
     staff_chat_id: int | None = None
     staff_user_ids: str = ""
     hash_secret: SecretStr | None = None

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from bot.core import i18n
-from faq.confidence import ConfidenceModel, train_cached
+from faq.confidence import ConfidenceModel
 from faq.decision import Decision, Thresholds, decide, decide_calibrated
 from faq.language import STRONG_HINT_BONUS, LanguageDetector
 from faq.markup import escape
 from faq.matcher import Matcher
 from faq.models import FALLBACK_LANGUAGE, LANGUAGES, Entry, FaqTree
+from faq.prepared import PreparedFaq, prepare
 from faq.safety.detector import DEFAULT_CATEGORY, Assessment, CrisisDetector
 from faq.smalltalk import SmalltalkMatcher
 
@@ -115,24 +116,29 @@ class _Index:
 class Desk:
     """Answers questions from one FAQ tree. Cheap to call; build once, share everywhere."""
 
-    def __init__(self, tree: FaqTree, *, thresholds: Thresholds | None = None) -> None:
+    def __init__(
+        self,
+        tree: FaqTree,
+        *,
+        thresholds: Thresholds | None = None,
+        prepared: PreparedFaq | None = None,
+    ) -> None:
         self.thresholds = thresholds or Thresholds()
-        self.load(tree)
+        self.load(tree, prepared=prepared)
 
-    def load(self, tree: FaqTree) -> None:
-        """Switch to another (already validated) tree, e.g. after a reload."""
-        matcher = Matcher(tree)
+    def load(self, tree: FaqTree, *, prepared: PreparedFaq | None = None) -> None:
+        """Switch to another (already validated) tree, e.g. after a reload. ``prepared``,
+        when given, must have been built on ``tree`` (e.g. read back from the FAQ cache:
+        :func:`faq.prepared.load_prepared`); else it is built here."""
+        if prepared is None or prepared.tree is not tree:
+            prepared = prepare(tree)
         self._index = _Index(
             tree,
-            matcher,
-            CrisisDetector(tree),
+            prepared.matcher,
+            CrisisDetector(tree, model=prepared.crisis_model),
             SmalltalkMatcher(tree.smalltalk),
-            LanguageDetector.for_vocabulary(
-                matcher.words_by_language,
-                # single-word place names only: "den" of "Den Haag" is a Dutch word
-                (t for t in tree.weak_terms if " " not in t),
-            ),
-            train_cached(tree, matcher),
+            prepared.languages,
+            prepared.confidence,
         )
 
     def adopt(self, other: Desk) -> None:

@@ -28,8 +28,9 @@ from bot.telegram.data import BotData, ChatData, UserData
 from bot.telegram.delivery import BotApiRequest, ResilientRateLimiter
 from bot.telegram.handlers import register, register_fallbacks, staff
 from bot.telegram.handlers.commands import COMMANDS
-from faq.loader import load_tree
+from faq.cache import ArtefactCache
 from faq.models import LANGUAGES
+from faq.prepared import load_prepared
 from storage import Storage
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,8 @@ async def _post_init(application: BotApplication) -> None:
     data = application.bot_data
     settings = application_settings(application)
     if data.desk is None:
-        data.desk = Desk(load_tree(settings.faq_dir))
+        faq = load_prepared(settings.faq_dir, ArtefactCache.from_setting(settings.cache_dir))
+        data.desk = Desk(faq.tree, prepared=faq)
     if data.storage is None:
         data.storage = await Storage.open(
             settings.effective_database_url,

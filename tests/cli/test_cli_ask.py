@@ -218,3 +218,38 @@ def test_no_command_prints_help(cli):
     run = cli()
     assert run.code == 2
     assert "usage" in run.out.lower()
+
+
+# --------------------------------------------------------------------------- FAQ cache
+def test_ask_stores_the_prepared_faq_and_reads_it_back(cli, minimal_tree, monkeypatch, tmp_path):
+    cache = tmp_path / "faq-cache"
+    monkeypatch.setenv("WELCOMEBOT_CACHE_DIR", str(cache))
+    first = cli("ask", "--json", "--faq-dir", minimal_tree.root, "where can i find a room")
+    stored = sorted(cache.glob("*.pickle"))
+    assert len(stored) == 1
+    second = cli("ask", "--json", "--faq-dir", minimal_tree.root, "where can i find a room")
+    assert first.code == second.code == 0
+    assert first.out == second.out
+    assert sorted(cache.glob("*.pickle")) == stored
+
+
+def test_ask_with_the_cache_off_stores_nothing(cli, minimal_tree, monkeypatch, tmp_path):
+    monkeypatch.setenv("WELCOMEBOT_CACHE_DIR", "off")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    run = cli("ask", "--json", "--faq-dir", minimal_tree.root, "where can i find a room")
+    assert run.code == 0, run.err
+    assert not list((tmp_path / "xdg").glob("**/faq-*.pickle"))
+
+
+def test_faq_check_validates_from_source_not_the_cache(cli, minimal_tree, monkeypatch, tmp_path):
+    cache = tmp_path / "faq-cache"
+    monkeypatch.setenv("WELCOMEBOT_CACHE_DIR", str(cache))
+    assert cli("ask", "--faq-dir", minimal_tree.root, "hi").code == 0
+    # a cached tree whose files have since broken: check must see the break (and the ask
+    # rebuilds instead of answering from the old tree)
+    path = minimal_tree.write("housing/broken.yaml", "id: housing: broken\n")
+    check = cli("faq", "check", "--faq-dir", minimal_tree.root)
+    assert check.code == 1
+    assert f"{path}:1" in check.err
+    assert cli("ask", "--faq-dir", minimal_tree.root, "hi").code == 1

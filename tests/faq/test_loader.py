@@ -374,3 +374,37 @@ def test_several_problems_are_reported_together(minimal_tree):
     assert bad_yaml in {p.file for p in problems}
     assert safety in {p.file for p in problems}
     assert len(problems) == 4, [str(p) for p in problems]
+
+
+# --------------------------------------------------------------------------- parsers
+def test_libyaml_parses_when_pyyaml_has_it():
+    import yaml
+
+    import faq.loader
+
+    if yaml.__with_libyaml__:
+        assert faq.loader._YAML_LOADER is yaml.CSafeLoader
+    else:
+        assert faq.loader._YAML_LOADER is yaml.SafeLoader
+
+
+def test_the_pure_python_parser_gives_the_same_tree_and_problems(minimal_tree, monkeypatch):
+    import yaml
+
+    import faq.loader
+
+    with_libyaml = load_tree(minimal_tree.root)
+    minimal_tree.write("housing/housing-broken.yaml", HEADER + "  en:\n    questions: [a, b\n")
+    minimal_tree.write(
+        "eduroam/b-no-answer.yaml",
+        HEADER.replace("housing-broken", "b-no-answer").replace("housing\n", "eduroam\n")
+        + "  en:\n    questions: [q]\n    anser: x\n",
+    )
+    # the same file, line and field (libyaml words a syntax error a little differently)
+    problems = [(p.file, p.line, p.field) for p in problems_of(minimal_tree.root)]
+    assert len(problems) == 3, problems
+    monkeypatch.setattr(faq.loader, "_YAML_LOADER", yaml.SafeLoader)
+    assert [(p.file, p.line, p.field) for p in problems_of(minimal_tree.root)] == problems
+    for name in ("housing/housing-broken.yaml", "eduroam/b-no-answer.yaml"):
+        (minimal_tree.root / name).unlink()
+    assert load_tree(minimal_tree.root) == with_libyaml
