@@ -58,6 +58,8 @@ def api() -> Iterator[BotApiServer]:
 @pytest.fixture(scope="module")
 def staff_bot(api: BotApiServer, work: Path, faq_dir: Path) -> Iterator[BotProcess]:
     """The bot with STAFF_CHAT_ID and STAFF_USER_IDS, polling, watching its FAQ files."""
+    # the bot is a member of the staff chat from the start, whichever test runs first
+    api.group_chat(STAFF_CHAT_ID, "Welfare team")
     env = _env(
         api,
         work,
