@@ -146,6 +146,9 @@ async def test_handoff_over_http(api: BotApiServer, staff_bot: BotProcess) -> No
     posted = _wait(api, staff_bot, _sent_to(STAFF_CHAT_ID), since=mark).result
     assert "Is there a choir I can join?" in posted["text"]
     assert "Noor" not in posted["text"]
+    # the user's receipt, which may arrive after the staff post: not the reply awaited below
+    receipt = _wait(api, staff_bot, _sent_to(2102), since=mark).result
+    assert "passed your question on" in receipt["text"]
 
     staff = api.user(7002, "Sam")
     mark = api.mark()
