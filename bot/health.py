@@ -4,11 +4,11 @@ The running bot writes ``DATA_DIR/heartbeat.<REPLICA_ID>`` (a small JSON object:
 process id, replica, how it receives updates, the webhook port) from its job queue every
 :data:`HEARTBEAT_INTERVAL` seconds, so the file only stays fresh while the event loop runs.
 Each replica has its own file (``REPLICA_ID`` defaults to the host name, which Docker makes
-the container's id), so replicas sharing a volume cannot vouch for each other. ``welcomebot health``
-(the Docker ``HEALTHCHECK``) exits 0 when the heartbeat is younger than :data:`MAX_AGE`
-seconds and, for a bot in webhook mode (or with ``--webhook``), ``GET /healthz`` on the
-webhook port answers 200; 1 otherwise, with the reason on one line. It needs no token and
-opens no database, so it is cheap to run every minute.
+the container's id), so replicas sharing a volume cannot vouch for each other.
+``welcomebot health`` (the Docker ``HEALTHCHECK``) exits 0 when this replica's heartbeat is
+younger than :data:`MAX_AGE` seconds and, for a bot in webhook mode (or with ``--webhook``),
+``GET /healthz`` on the webhook port answers 200; 1 otherwise, with the reason on one line.
+It needs no token and opens no database, so it is cheap to run every minute.
 """
 
 from __future__ import annotations
