@@ -7,6 +7,7 @@ One object, built once by the entry points and passed down; nothing else reads
 from __future__ import annotations
 
 import secrets
+import socket
 from datetime import time
 from pathlib import Path
 
@@ -30,6 +31,11 @@ class Settings(BaseSettings):
     telegram_api_base_url: str = DEFAULT_API_BASE_URL
     database_url: str | None = None
     data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir("welcomebot")))
+    # names this process's heartbeat file (DATA_DIR/heartbeat.<id>); distinct per replica
+    replica_id: str = Field(
+        default_factory=lambda: socket.gethostname() or "localhost",
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$",
+    )
     faq_dir: Path | None = None
     # where the validated FAQ and its index are cached (faq/cache.py); unset: the user's
     # cache directory; "off": no cache

@@ -1,12 +1,14 @@
 """Is the running bot alive? The heartbeat file and ``welcomebot health``.
 
-The running bot writes ``DATA_DIR/heartbeat`` (a small JSON object: time, process id, how it
-receives updates, the webhook port) from its job queue every :data:`HEARTBEAT_INTERVAL`
-seconds, so the file only stays fresh while the event loop runs. ``welcomebot health``
-(the Docker ``HEALTHCHECK``) exits 0 when the heartbeat is younger than :data:`MAX_AGE`
-seconds and, for a bot in webhook mode (or with ``--webhook``), ``GET /healthz`` on the
-webhook port answers 200; 1 otherwise, with the reason on one line. It needs no token and
-opens no database, so it is cheap to run every minute.
+The running bot writes ``DATA_DIR/heartbeat.<REPLICA_ID>`` (a small JSON object: time,
+process id, replica, how it receives updates, the webhook port) from its job queue every
+:data:`HEARTBEAT_INTERVAL` seconds, so the file only stays fresh while the event loop runs.
+Each replica has its own file (``REPLICA_ID`` defaults to the host name, which Docker makes
+the container's id), so replicas sharing a volume cannot vouch for each other.
+``welcomebot health`` (the Docker ``HEALTHCHECK``) exits 0 when this replica's heartbeat is
+younger than :data:`MAX_AGE` seconds and, for a bot in webhook mode (or with ``--webhook``),
+``GET /healthz`` on the webhook port answers 200; 1 otherwise, with the reason on one line.
+It needs no token and opens no database, so it is cheap to run every minute.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from bot.telegram.context import BotContext
 
 log = logging.getLogger(__name__)
 
+#: The heartbeat file's name before ``.<REPLICA_ID>``; alone, the shared name of older versions.
 HEARTBEAT_FILE = "heartbeat"
 #: Seconds between heartbeats.
 HEARTBEAT_INTERVAL = 30.0
@@ -46,10 +49,16 @@ class Heartbeat:
     mode: str  # "polling", "webhook" or "starting"
     host: str | None = None  # where /healthz answers (webhook mode)
     port: int | None = None
+    replica: str | None = None  # REPLICA_ID of the writer; None in files of older versions
 
 
 def heartbeat_path(settings: Settings) -> Path:
-    """``DATA_DIR/heartbeat``."""
+    """This replica's heartbeat file: ``DATA_DIR/heartbeat.<REPLICA_ID>``."""
+    return settings.data_dir / f"{HEARTBEAT_FILE}.{settings.replica_id}"
+
+
+def shared_heartbeat_path(settings: Settings) -> Path:
+    """``DATA_DIR/heartbeat``, the one file that versions before per-replica files wrote."""
     return settings.data_dir / HEARTBEAT_FILE
 
 
@@ -70,6 +79,7 @@ def write_heartbeat(path: Path, beat: Heartbeat) -> None:
                 "mode": beat.mode,
                 "host": beat.host,
                 "port": beat.port,
+                "replica": beat.replica,
             }
         ),
         encoding="utf-8",
@@ -90,6 +100,7 @@ def read_heartbeat(path: Path) -> Heartbeat:
             mode=str(data["mode"]),
             host=str(data["host"]) if data.get("host") else None,
             port=int(port) if port is not None else None,
+            replica=str(data["replica"]) if data.get("replica") else None,
         )
     except (KeyError, TypeError) as exc:
         raise ValueError(f"not a heartbeat: {exc}") from None
@@ -104,6 +115,7 @@ def current_heartbeat(settings: Settings, mode: str) -> Heartbeat:
         mode=mode,
         host=_probe_host(settings.webhook_listen) if webhook else None,
         port=settings.webhook_port if webhook else None,
+        replica=settings.replica_id,
     )
 
 
@@ -127,14 +139,27 @@ def remove_heartbeat(settings: Settings) -> None:
 def check(
     settings: Settings, *, webhook: bool = False, max_age: float = MAX_AGE, now: float | None = None
 ) -> tuple[bool, str]:
-    """(healthy, one line saying why)."""
+    """(healthy, one line saying why), from this replica's own heartbeat.
+
+    Only when this replica has none, a shared ``DATA_DIR/heartbeat`` without a replica in it
+    counts (a single bot of an older version, or one written by hand); bots of this version
+    never write that file.
+    """
     path = heartbeat_path(settings)
+    shared = shared_heartbeat_path(settings)
+    if not path.exists() and shared.exists():
+        path = shared
     try:
         heartbeat = read_heartbeat(path)
     except FileNotFoundError:
         return False, f"no heartbeat in {path}: the bot is not running (or uses another DATA_DIR)"
     except (OSError, ValueError) as exc:
         return False, f"unreadable heartbeat in {path}: {exc}"
+    if heartbeat.replica is not None and heartbeat.replica != settings.replica_id:
+        return False, (
+            f"the heartbeat in {path} is replica {heartbeat.replica}'s, "
+            f"not this one's ({settings.replica_id})"
+        )
     age = (time.time() if now is None else now) - heartbeat.time
     if age > max_age:
         return False, f"the last heartbeat is {age:.0f} s old (more than {max_age:.0f} s)"
@@ -171,8 +196,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser(
         "health",
         help="exit 0 when the running bot is alive (for Docker's HEALTHCHECK)",
-        description="Check the heartbeat the running bot writes to DATA_DIR/heartbeat every "
-        f"{HEARTBEAT_INTERVAL:.0f} s; in webhook mode also GET /healthz on WEBHOOK_PORT.",
+        description="Check the heartbeat this replica's running bot writes to "
+        f"DATA_DIR/heartbeat.REPLICA_ID every {HEARTBEAT_INTERVAL:.0f} s (REPLICA_ID: the "
+        "host name unless set); in webhook mode also GET /healthz on WEBHOOK_PORT.",
     )
     parser.add_argument(
         "--webhook",

@@ -6,6 +6,7 @@ import asyncio
 import http.server
 import json
 import os
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ from botapi_server import BotApiServer
 from tg_support import HASH_SECRET, TOKEN
 
 from bot.cli.main import main
-from bot.core.config import Settings
+from bot.core.config import Settings, SettingsError, load_settings
 from bot.core.desk import Desk
 from bot.telegram import health
 from bot.telegram.app import build_application
@@ -29,7 +30,9 @@ def _write(
 ) -> None:
     health.write_heartbeat(
         health.heartbeat_path(settings),
-        health.Heartbeat(time.time() - age, os.getpid(), mode, "127.0.0.1", port),
+        health.Heartbeat(
+            time.time() - age, os.getpid(), mode, "127.0.0.1", port, settings.replica_id
+        ),
     )
 
 
@@ -50,6 +53,61 @@ def test_stale_missing_or_broken_heartbeat_is_not(settings: Settings) -> None:
     assert health.check(settings)[0] is False
     health.heartbeat_path(settings).write_text("[1, 2]", encoding="utf-8")
     assert health.check(settings)[0] is False
+
+
+def test_each_replica_checks_its_own_heartbeat(settings: Settings) -> None:
+    """Two replicas on one volume: a fresh beat of one does not make the other healthy."""
+    one = settings.model_copy(update={"replica_id": "bot-1"})
+    two = settings.model_copy(update={"replica_id": "bot-2"})
+    assert health.heartbeat_path(one) != health.heartbeat_path(two)
+    assert health.heartbeat_path(one).parent == settings.data_dir
+    _write(one, age=1)
+    assert health.check(one)[0] is True
+    healthy, message = health.check(two)
+    assert not healthy
+    assert "no heartbeat" in message
+    _write(two, age=health.MAX_AGE + 1)  # replica two's job queue stopped beating
+    assert health.check(two)[0] is False
+    assert health.check(one)[0] is True
+
+
+def test_a_heartbeat_naming_another_replica_does_not_count(settings: Settings) -> None:
+    other = settings.model_copy(update={"replica_id": "bot-2"})
+    _write(other, age=1)
+    health.heartbeat_path(other).rename(health.heartbeat_path(settings))
+    healthy, message = health.check(settings)
+    assert not healthy
+    assert "bot-2" in message
+
+
+def test_the_shared_file_of_older_versions_counts_only_without_an_own_one(
+    settings: Settings,
+) -> None:
+    """``DATA_DIR/heartbeat`` as versions before per-replica files wrote it (no replica)."""
+    shared = health.shared_heartbeat_path(settings)
+    shared.parent.mkdir(parents=True, exist_ok=True)
+    shared.write_text(json.dumps({"time": time.time(), "pid": 1, "mode": "polling"}))
+    assert health.check(settings)[0] is True
+    _write(settings, age=health.MAX_AGE + 1)  # this replica's own, stale, decides
+    assert health.check(settings)[0] is False
+    health.heartbeat_path(settings).unlink()
+    shared.write_text(  # a shared file that names another replica does not count either
+        json.dumps({"time": time.time(), "pid": 1, "mode": "polling", "replica": "bot-2"})
+    )
+    assert health.check(settings)[0] is False
+
+
+def test_replica_id_defaults_to_the_host_name_and_is_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("REPLICA_ID", raising=False)
+    assert load_settings(_env_file=None, data_dir=tmp_path).replica_id == socket.gethostname()
+    monkeypatch.setenv("REPLICA_ID", "bot-7")
+    assert load_settings(_env_file=None, data_dir=tmp_path).replica_id == "bot-7"
+    for bad in ("../escape", "a/b", "", ".hidden"):
+        monkeypatch.setenv("REPLICA_ID", bad)
+        with pytest.raises(SettingsError, match="REPLICA_ID"):
+            load_settings(_env_file=None, data_dir=tmp_path)
 
 
 class _Healthz(http.server.BaseHTTPRequestHandler):
