@@ -43,6 +43,13 @@ def _answers(tree: FaqTree, lang: str) -> list[tuple[str, str]]:
             continue
         out.append((entry.id, to_plain(entry.translations[lang].answer)))
     out += [(f"smalltalk:{k.id}", k.replies[lang]) for k in tree.smalltalk if lang in k.replies]
+    # the safety layer's own texts speak to the same person as the crisis entry
+    texts = tree.safety_content.texts
+    if lang in texts.checkin:
+        out.append(("safety:checkin", to_plain(texts.checkin[lang])))
+    for category, leads in texts.leads.items():
+        if lang in leads:
+            out.append((f"safety:lead:{category}", to_plain(leads[lang])))
     return out
 
 
