@@ -28,6 +28,7 @@ HISTORY = {
     ("welfare-student-city", 2023),  # the Kennisstad agreement 2023-2027
     ("housing-tenant-rights", 2023),  # deposit rule for contracts since 1 July 2023
     ("housing-costs", 2023),
+    ("welfare-health-insurance", 2025),  # the intern rule for EU students since 1 September 2025
 }
 
 
@@ -50,6 +51,12 @@ def _answers(tree: FaqTree, lang: str) -> list[tuple[str, str]]:
     for category, leads in texts.leads.items():
         if lang in leads:
             out.append((f"safety:lead:{category}", to_plain(leads[lang])))
+    # and so do the pointers given for out-of-scope questions
+    out += [
+        (f"out-of-scope:{g.id}", to_plain(g.pointers[lang]))
+        for g in tree.out_of_scope
+        if lang in g.pointers
+    ]
     return out
 
 
