@@ -124,7 +124,7 @@ def bench(
         name,
         len(tree.entries),
         len(texts),
-        len(matcher.vocabulary),
+        len(matcher.corrector.vocabulary),
         build,
         rss,
         top,

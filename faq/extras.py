@@ -25,6 +25,7 @@ from pathlib import Path
 from faq.markup import html_problems
 from faq.models import LANGUAGES, OutOfScopeGroup
 from faq.normalise import normalise
+from faq.yaml_doc import doc_strings, read_doc, unknown_keys
 
 OUT_OF_SCOPE_FILE = "out-of-scope.yaml"
 WEAK_TERMS_FILE = "weak-terms.yaml"
@@ -35,16 +36,14 @@ _GROUP_KEYS = {"id", "pointer", "questions"}
 
 def load_out_of_scope(path: Path) -> tuple[tuple[OutOfScopeGroup, ...], list[object]]:
     """The groups of ``path`` and the problems found (FaqProblem objects)."""
-    from faq.loader import _read, _strings, _unknown_keys  # the loader imports this module
-
-    doc = _read(path)
+    doc = read_doc(path)
     if doc.problems:
         return (), list(doc.problems)
     data = doc.data
     if not isinstance(data, dict) or not isinstance(data.get("groups"), list):
         doc.problem((), "out-of-scope.yaml must be a mapping with a list of groups")
         return (), list(doc.problems)
-    _unknown_keys(doc, data, {"groups"}, ())
+    unknown_keys(doc, data, {"groups"}, ())
     groups: list[OutOfScopeGroup] = []
     seen: set[str] = set()
     for i, raw in enumerate(data["groups"]):
@@ -52,7 +51,7 @@ def load_out_of_scope(path: Path) -> tuple[tuple[OutOfScopeGroup, ...], list[obj
         if not isinstance(raw, dict):
             doc.problem(where, "each group needs id, pointer and questions")
             continue
-        _unknown_keys(doc, raw, _GROUP_KEYS, where)
+        unknown_keys(doc, raw, _GROUP_KEYS, where)
         group_id = raw.get("id")
         if not isinstance(group_id, str) or not _ID.match(group_id):
             doc.problem((*where, "id"), "missing" if group_id is None else "must be kebab-case")
@@ -85,16 +84,14 @@ def load_out_of_scope(path: Path) -> tuple[tuple[OutOfScopeGroup, ...], list[obj
                 if lang not in LANGUAGES:
                     doc.problem(at, f"unknown language (supported: {', '.join(LANGUAGES)})")
                     continue
-                questions[lang] = _strings(doc, texts, at, required=True)
+                questions[lang] = doc_strings(doc, texts, at, required=True)
         groups.append(OutOfScopeGroup(group_id, pointers, questions))
     return tuple(groups), list(doc.problems)
 
 
 def load_weak_terms(path: Path) -> tuple[frozenset[str], list[object]]:
     """The normalised phrases of ``path``."""
-    from faq.loader import _read, _strings
-
-    doc = _read(path)
+    doc = read_doc(path)
     if doc.problems:
         return frozenset(), list(doc.problems)
     data = doc.data
@@ -108,6 +105,6 @@ def load_weak_terms(path: Path) -> tuple[frozenset[str], list[object]]:
         if lang != "all" and lang not in LANGUAGES:
             doc.problem((str(lang),), f"unknown language (supported: all, {', '.join(LANGUAGES)})")
             continue
-        for phrase in _strings(doc, phrases, (str(lang),), required=True):
+        for phrase in doc_strings(doc, phrases, (str(lang),), required=True):
             words.add(normalise(phrase))
     return frozenset(words), list(doc.problems)

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from faq.extras import (
     OUT_OF_SCOPE_FILE,
@@ -33,6 +30,17 @@ from faq.models import (
     SmalltalkKind,
     Translation,
 )
+from faq.yaml_doc import (
+    Doc,
+    FaqLoadError,  # what load_tree raises, listing FaqProblems: part of this module's API
+    FaqProblem,
+    Path_,
+    doc_strings,
+    read_doc,
+    unknown_keys,
+)
+
+__all__ = ["BUNDLED_FAQ_DIR", "FaqLoadError", "FaqProblem", "load_tree"]
 
 #: The FAQ bundled with the package.
 BUNDLED_FAQ_DIR = Path(__file__).parent / "content"
@@ -56,137 +64,13 @@ _SMALLTALK_KEYS = {"id", "translations"}
 _SMALLTALK_TRANSLATION_KEYS = {"patterns", "reply"}
 _SAFETY_KEYS = {"entry", "triggers", "not_crisis"}
 
-Path_ = tuple[str | int, ...]
 
-#: libyaml's parser (C, some twenty times faster) when PyYAML was built with it; it keeps the
-#: line of every node, which the error messages need.
-_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-@dataclass(frozen=True, slots=True)
-class FaqProblem:
-    """One thing wrong with one file."""
-
-    file: Path
-    line: int | None
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else str(self.file)
-        return (
-            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-        )
-
-
-class FaqLoadError(Exception):
-    """The FAQ tree could not be loaded; ``problems`` lists every reason."""
-
-    def __init__(self, problems: list[FaqProblem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
-class _Doc:
-    """A YAML document as plain data plus the line of every node, by path."""
-
-    def __init__(self, path: Path, data: Any, lines: dict[Path_, int]) -> None:
-        self.path = path
-        self.data = data
-        self.lines = lines
-        self.problems: list[FaqProblem] = []
-
-    def line(self, where: Path_) -> int | None:
-        while where:
-            if where in self.lines:
-                return self.lines[where]
-            where = where[:-1]
-        return self.lines.get((), 1)
-
-    def problem(self, where: Path_, message: str) -> None:
-        field = ".".join(str(p) for p in where)
-        self.problems.append(FaqProblem(self.path, self.line(where), field, message))
-
-
-def _read(path: Path) -> _Doc:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        doc = _Doc(path, None, {})
-        line = exc.object[: exc.start].count(b"\n") + 1
-        doc.problems.append(FaqProblem(path, line, "", f"not UTF-8 text ({exc.reason})"))
-        return doc
-    try:
-        node = yaml.compose(text, Loader=_YAML_LOADER)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        doc = _Doc(path, None, {})
-        reason = getattr(exc, "problem", None) or str(exc)
-        doc.problems.append(
-            FaqProblem(path, mark.line + 1 if mark else None, "", f"invalid YAML: {reason}")
-        )
-        return doc
-    lines: dict[Path_, int] = {}
-    scalars = yaml.SafeLoader("")  # builds scalar values (dates, numbers) the standard way
-    data = _construct(node, (), lines, scalars) if node is not None else None
-    return _Doc(path, data, lines)
-
-
-def _construct(
-    node: yaml.Node, where: Path_, lines: dict[Path_, int], scalars: yaml.SafeLoader
-) -> Any:
-    lines[where] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        out: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            key = scalars.construct_object(key_node)
-            out[key] = _construct(value_node, (*where, str(key)), lines, scalars)
-            lines[(*where, str(key))] = key_node.start_mark.line + 1
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(v, (*where, i), lines, scalars) for i, v in enumerate(node.value)]
-    try:
-        return scalars.construct_object(node)
-    except ValueError:  # an impossible date such as 2026-13-01: the field check reports it
-        return node.value
-
-
-def _strings(doc: _Doc, value: Any, where: Path_, *, required: bool) -> tuple[str, ...]:
-    """A list of non-empty strings (a single string is accepted as a list of one)."""
-    if value is None:
-        if required:
-            doc.problem(where, "missing")
-        return ()
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list):
-        doc.problem(where, "must be a list of texts")
-        return ()
-    out: list[str] = []
-    for i, item in enumerate(value):
-        if isinstance(item, (int, float)) and not isinstance(item, bool):
-            item = str(item)
-        if not isinstance(item, str) or not item.strip():
-            doc.problem((*where, i), "must be a non-empty text")
-            continue
-        out.append(item.strip())
-    if required and not out:
-        doc.problem(where, "needs at least one item")
-    return tuple(out)
-
-
-def _unknown_keys(doc: _Doc, data: dict[str, Any], allowed: set[str], where: Path_) -> None:
-    for key in data:
-        if key not in allowed:
-            doc.problem((*where, str(key)), f"unknown key (allowed: {', '.join(sorted(allowed))})")
-
-
-def _entry(doc: _Doc) -> Entry | None:
+def _entry(doc: Doc) -> Entry | None:
     data = doc.data
     if not isinstance(data, dict):
         doc.problem((), "an entry file must be a mapping with id, category, reviewed, translations")
         return None
-    _unknown_keys(doc, data, _ENTRY_KEYS, ())
+    unknown_keys(doc, data, _ENTRY_KEYS, ())
     for key in _ENTRY_REQUIRED:
         if key not in data:
             doc.problem((key,), "missing")
@@ -201,11 +85,11 @@ def _entry(doc: _Doc) -> Entry | None:
     reviewed = data.get("reviewed")
     if "reviewed" in data and not isinstance(reviewed, date):
         doc.problem(("reviewed",), "must be a date written as YYYY-MM-DD")
-    sources = _strings(doc, data.get("sources"), ("sources",), required=False)
+    sources = doc_strings(doc, data.get("sources"), ("sources",), required=False)
     for i, src in enumerate(sources):
         if not (src.startswith("https://") or PROJECT_DOC.match(src)):
             doc.problem(("sources", i), "must be an https:// address or a docs/*.md page")
-    related = _strings(doc, data.get("related"), ("related",), required=False)
+    related = doc_strings(doc, data.get("related"), ("related",), required=False)
     translations: dict[str, Translation] = {}
     raw = data.get("translations")
     if "translations" in data:
@@ -233,7 +117,7 @@ def _entry(doc: _Doc) -> Entry | None:
     )
 
 
-def _translation(doc: _Doc, lang: str, body: Any) -> Translation | None:
+def _translation(doc: Doc, lang: str, body: Any) -> Translation | None:
     where: Path_ = ("translations", lang)
     if lang not in LANGUAGES:
         doc.problem(where, f"unknown language (supported: {', '.join(LANGUAGES)})")
@@ -241,9 +125,9 @@ def _translation(doc: _Doc, lang: str, body: Any) -> Translation | None:
     if not isinstance(body, dict):
         doc.problem(where, "must be a mapping with questions and answer")
         return None
-    _unknown_keys(doc, body, _TRANSLATION_KEYS, where)
-    questions = _strings(doc, body.get("questions"), (*where, "questions"), required=True)
-    keywords = _strings(doc, body.get("keywords"), (*where, "keywords"), required=False)
+    unknown_keys(doc, body, _TRANSLATION_KEYS, where)
+    questions = doc_strings(doc, body.get("questions"), (*where, "questions"), required=True)
+    keywords = doc_strings(doc, body.get("keywords"), (*where, "keywords"), required=False)
     answer = body.get("answer")
     if not isinstance(answer, str) or not answer.strip():
         doc.problem(
@@ -257,12 +141,12 @@ def _translation(doc: _Doc, lang: str, body: Any) -> Translation | None:
     return Translation(questions=questions, keywords=keywords, answer=answer.strip())
 
 
-def _smalltalk(doc: _Doc) -> SmalltalkKind | None:
+def _smalltalk(doc: Doc) -> SmalltalkKind | None:
     data = doc.data
     if not isinstance(data, dict):
         doc.problem((), "a smalltalk file must be a mapping with id and translations")
         return None
-    _unknown_keys(doc, data, _SMALLTALK_KEYS, ())
+    unknown_keys(doc, data, _SMALLTALK_KEYS, ())
     kind_id = data.get("id")
     if not isinstance(kind_id, str) or not _ID.match(kind_id):
         doc.problem(("id",), "missing" if kind_id is None else "must be kebab-case")
@@ -280,8 +164,8 @@ def _smalltalk(doc: _Doc) -> SmalltalkKind | None:
             if not isinstance(body, dict):
                 doc.problem(where, "must be a mapping with patterns and reply")
                 continue
-            _unknown_keys(doc, body, _SMALLTALK_TRANSLATION_KEYS, where)
-            patterns[lang] = _strings(
+            unknown_keys(doc, body, _SMALLTALK_TRANSLATION_KEYS, where)
+            patterns[lang] = doc_strings(
                 doc, body.get("patterns"), (*where, "patterns"), required=True
             )
             reply = body.get("reply")
@@ -296,7 +180,7 @@ def _smalltalk(doc: _Doc) -> SmalltalkKind | None:
     return SmalltalkKind(id=kind_id, patterns=patterns, replies=replies)
 
 
-def _per_language(doc: _Doc, raw: Any, key: str, *, required: bool) -> dict[str, tuple[str, ...]]:
+def _per_language(doc: Doc, raw: Any, key: str, *, required: bool) -> dict[str, tuple[str, ...]]:
     out: dict[str, tuple[str, ...]] = {}
     if raw is None and not required:
         return out
@@ -307,16 +191,16 @@ def _per_language(doc: _Doc, raw: Any, key: str, *, required: bool) -> dict[str,
         if lang not in LANGUAGES:
             doc.problem((key, str(lang)), f"unknown language (supported: {', '.join(LANGUAGES)})")
             continue
-        out[lang] = _strings(doc, phrases, (key, lang), required=required)
+        out[lang] = doc_strings(doc, phrases, (key, lang), required=required)
     return out
 
 
-def _safety(doc: _Doc) -> SafetyRules | None:
+def _safety(doc: Doc) -> SafetyRules | None:
     data = doc.data
     if not isinstance(data, dict):
         doc.problem((), "safety.yaml must be a mapping with entry and triggers")
         return None
-    _unknown_keys(doc, data, _SAFETY_KEYS, ())
+    unknown_keys(doc, data, _SAFETY_KEYS, ())
     entry = data.get("entry")
     if not isinstance(entry, str) or not entry:
         doc.problem(("entry",), "missing: the id of the entry crisis messages are answered with")
@@ -327,7 +211,7 @@ def _safety(doc: _Doc) -> SafetyRules | None:
     return SafetyRules(entry=entry, triggers=triggers, not_crisis=not_crisis)
 
 
-def _synonyms(doc: _Doc) -> dict[str, tuple[str, ...]]:
+def _synonyms(doc: Doc) -> dict[str, tuple[str, ...]]:
     data = doc.data
     if data is None:
         return {}
@@ -339,7 +223,7 @@ def _synonyms(doc: _Doc) -> dict[str, tuple[str, ...]]:
         if not isinstance(concept, str) or not _ID.match(concept):
             doc.problem((str(concept),), "concept names must be kebab-case")
             continue
-        out[concept] = _strings(doc, terms, (concept,), required=True)
+        out[concept] = doc_strings(doc, terms, (concept,), required=True)
     return out
 
 
@@ -364,9 +248,9 @@ def load_tree(root: Path | str | None = None) -> FaqTree:
     problems: list[FaqProblem] = []
     entries: dict[str, Entry] = {}
     id_lines: dict[str, tuple[Path, int | None]] = {}
-    related_refs: list[tuple[_Doc, int, str]] = []
+    related_refs: list[tuple[Doc, int, str]] = []
     for path in _entry_files(root):
-        doc = _read(path)
+        doc = read_doc(path)
         entry = _entry(doc) if not doc.problems else None
         problems.extend(doc.problems)
         if entry is None:
@@ -404,7 +288,7 @@ def load_tree(root: Path | str | None = None) -> FaqTree:
     if not safety_path.exists():
         problems.append(FaqProblem(safety_path, None, "", "missing: crisis triggers are required"))
     else:
-        doc = _read(safety_path)
+        doc = read_doc(safety_path)
         if not doc.problems:
             safety = _safety(doc)
             if safety and safety.entry not in entries:
@@ -414,7 +298,7 @@ def load_tree(root: Path | str | None = None) -> FaqTree:
     smalltalk: list[SmalltalkKind] = []
     seen_kinds: set[str] = set()
     for path in sorted((root / SMALLTALK_DIR).glob("*.yaml")):
-        doc = _read(path)
+        doc = read_doc(path)
         kind = _smalltalk(doc) if not doc.problems else None
         problems.extend(doc.problems)
         if kind:
@@ -428,7 +312,7 @@ def load_tree(root: Path | str | None = None) -> FaqTree:
     synonyms: dict[str, tuple[str, ...]] = {}
     synonyms_path = root / SYNONYMS_FILE
     if synonyms_path.exists():
-        doc = _read(synonyms_path)
+        doc = read_doc(synonyms_path)
         if not doc.problems:
             synonyms = _synonyms(doc)
         problems.extend(doc.problems)

@@ -21,60 +21,40 @@ How it works (and why):
   milliseconds even for a 10,000-entry FAQ in seven languages (``bench/matcher.py``).
   ``match(..., exhaustive=True)`` is the naive reference that scores every variant one by
   one; the index gives the same entries with the same scores.
-* Unknown words are corrected against known words of about the same length (a sorted list,
-  sliced), with a shortcut for real words, which may only be corrected into inflections.
+* Unknown words are corrected by ``faq.typos``; synonym concepts are found by ``faq.concepts``.
 """
 
 from __future__ import annotations
 
 import math
 from array import array
-from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz import fuzz, process
 
 from faq.commonness import weight as commonness
-from faq.commonness import zipf
+from faq.concepts import Concepts
+from faq.fmeasure import (
+    BETA2,
+    KEYWORD_SCALE,
+    QUESTION_SCALE,
+    SCALE,
+    entry_score,
+    f_measure,
+)
 from faq.models import FaqTree
 from faq.normalise import has_cjk, normalise, tokens
+from faq.postings import csr, owners
+from faq.typos import TypoCorrector
 
-#: Recall of the variant weighs this many times more than precision of the question.
-BETA = 1.6
-#: Weight of the best single variant against the entry's whole vocabulary.
-VARIANT_WEIGHT = 0.65
-#: A keyword alone is weaker evidence than a whole question variant.
-KEYWORD_FACTOR = 0.8
 #: A question word the FAQ has never seen weighs this much more against precision: a
 #: content word no entry knows ("pizzeria") is a sign the question is out of scope.
 UNKNOWN_BOOST = 1.3
 #: Weight of a word of ``weak-terms.yaml`` (place names...): it may support an entry but
 #: never decide one alone ("Den Haag" is not a question about residence permits).
 WEAK_FACTOR = 0.15
-#: Shortest word that may be corrected by fuzzy matching (shorter words are too ambiguous).
-MIN_FUZZY_LEN = 5
-#: Least rapidfuzz ratio for a correction, by word length.
-FUZZY_CUTOFF_SHORT = 80.0  # 5-6 letters: one edit
-FUZZY_CUTOFF_LONG = 78.0
-
-
-#: Words at least this common (Zipf) in one of our languages are real words, not typos.
-REAL_WORD_ZIPF = 3.0
-
-
-def _common_prefix(a: str, b: str) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,68 +69,10 @@ class Match:
     coverage: float = 0.0
 
 
-class Concepts:
-    """Finds synonym-group concepts in normalised text.
-
-    Phrases are looked up by their first word and Chinese terms by their first character, so
-    the cost of a lookup grows with the text, not with the number of synonyms (hundreds,
-    met again for every variant of a large FAQ)."""
-
-    def __init__(self, synonyms: dict[str, tuple[str, ...]]) -> None:
-        self.words: dict[str, str] = {}
-        phrases: dict[str, str] = {}
-        cjk: dict[str, str] = {}
-        for concept, terms in synonyms.items():
-            for term in terms:
-                norm = normalise(term)
-                if not norm:
-                    continue
-                if has_cjk(norm):
-                    cjk[norm.replace(" ", "")] = concept
-                elif " " in norm:
-                    phrases[norm] = concept
-                else:
-                    self.words[norm] = concept
-        # Longest phrase first, as a regex alternation of them would try them: at each word,
-        # the first phrase that fits is taken and the search goes on after it.
-        self._phrases: dict[str, list[tuple[list[str], str]]] = defaultdict(list)
-        for phrase, concept in sorted(phrases.items(), key=lambda kv: -len(kv[0])):
-            words = phrase.split(" ")
-            self._phrases[words[0]].append((words, concept))
-        self._phrase_starts = frozenset(self._phrases)
-        self._cjk: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for term, concept in cjk.items():
-            self._cjk[term[0]].append((term, concept))
-
-    def find(self, normalised: str, words: Iterable[str]) -> set[str]:
-        """Concepts named in ``normalised`` (phrases, Chinese terms) or among ``words``."""
-        found = {self.words[w] for w in words if w in self.words}
-        if not self._phrase_starts.isdisjoint(words):
-            found.update(self._find_phrases(normalised.split(" ")))
-        if self._cjk and has_cjk(normalised):
-            compact = normalised.replace(" ", "")
-            for i, char in enumerate(compact):
-                for term, concept in self._cjk.get(char, ()):
-                    if compact.startswith(term, i):
-                        found.add(concept)
-        return {"~" + c for c in found}
-
-    def _find_phrases(self, words: list[str]) -> Iterable[str]:
-        i = 0
-        while i < len(words):
-            for phrase, concept in self._phrases.get(words[i], ()):
-                if words[i : i + len(phrase)] == phrase:
-                    yield concept
-                    i += len(phrase)
-                    break
-            else:
-                i += 1
-
-
 @dataclass(frozen=True, slots=True)
 class _Question:
     """A question ready for scoring: the known terms it holds (in question order), their
-    gains (idf × similarity) as integers (see ``_SCALE``), and its mass, the denominator of
+    gains (idf × similarity) as integers (see ``SCALE``), and its mass, the denominator of
     precision."""
 
     terms: tuple[str, ...]
@@ -239,11 +161,11 @@ class Matcher:
         # Posting lists, compressed (CSR): the variants holding term t, ascending, are
         # _postings[_posting_start[t]:_posting_start[t + 1]]; the same for entries.
         term_of = np.frombuffer(v_terms, dtype=np.uint32)
-        variant_of = _owners(v_start)
-        self._postings, self._posting_start = _csr(term_of, variant_of, len(terms))
+        variant_of = owners(v_start)
+        self._postings, self._posting_start = csr(term_of, variant_of, len(terms))
         vocabulary_of = np.frombuffer(e_vocab, dtype=np.uint32)
-        entry_of = _owners(e_start)
-        self._entry_postings, self._entry_posting_start = _csr(vocabulary_of, entry_of, len(terms))
+        entry_of = owners(e_start)
+        self._entry_postings, self._entry_posting_start = csr(vocabulary_of, entry_of, len(terms))
         # A variant's F-measure against a question of mass M, for an overlap o, is
         #     factor·(1+β²)·P·R / (β²·P + R) = o · scale / (weight + M)
         # (P = o/M, R = o/mass; scale = factor·(1+β²), weight = β²·mass): linear in the
@@ -251,9 +173,9 @@ class Matcher:
         mass = np.bincount(
             variant_of, weights=np.asarray(idf)[term_of.astype(np.intp)], minlength=len(v_entry)
         )
-        self._v_weight = _BETA2 * mass
+        self._v_weight = BETA2 * mass
         self._v_scale: npt.NDArray[np.float64] = np.where(
-            np.frombuffer(v_keyword, dtype=np.uint8) != 0, _KEYWORD_SCALE, _QUESTION_SCALE
+            np.frombuffer(v_keyword, dtype=np.uint8) != 0, KEYWORD_SCALE, QUESTION_SCALE
         )
         self._v_entry = np.frombuffer(v_entry, dtype=np.uint32).astype(np.intp)
         # each entry's place among the entry ids in sorted order: ties in score go by id
@@ -262,91 +184,19 @@ class Matcher:
             np.arange(len(self.entry_ids))
         )
 
-        # fuzzy correction looks among known words of about the same length: one list
-        # sorted by length (then alphabetically), sliced per question word
-        self.vocabulary = sorted(t for t in self.idf if not t.startswith("~") and not has_cjk(t))
-        self._by_length = sorted(self.vocabulary, key=len)
-        longest = len(self._by_length[-1]) if self._by_length else 0
-        self._length_start = [
-            bisect_left(self._by_length, length, key=len) for length in range(longest + 2)
-        ]
-        self._correct = lru_cache(maxsize=50_000)(self._correct_uncached)
-
-    def __getstate__(self) -> dict[str, Any]:
-        # pickled into the artefact cache (faq/cache.py) without the corrections memo,
-        # which is a per-process cache of a bound method and cannot be pickled
-        state = self.__dict__.copy()
-        del state["_correct"]
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._correct = lru_cache(maxsize=50_000)(self._correct_uncached)
+        # typos are corrected into the words the FAQ knows (not concepts, not Chinese)
+        self.corrector = TypoCorrector(
+            t for t in self.idf if not t.startswith("~") and not has_cjk(t)
+        )
 
     def clear_caches(self) -> None:
         """Forget the typo corrections made so far (benchmarks time them from cold)."""
-        self._correct.cache_clear()
+        self.corrector.clear()
 
     # ------------------------------------------------------------------ terms
     def _terms(self, normalised: str) -> set[str]:
         words = tokens(normalised)
         return set(words) | self.concepts.find(normalised, words)
-
-    def _pool(self, word: str) -> list[str]:
-        """Known words 2 shorter to 3 longer than ``word``, by length, then alphabetically."""
-        starts = self._length_start
-        low = starts[min(max(len(word) - 2, 0), len(starts) - 1)]
-        high = starts[min(len(word) + 4, len(starts) - 1)]
-        return self._by_length[low:high]
-
-    def _with_prefix(self, prefix: str) -> Iterator[str]:
-        """Known words that start with ``prefix``, alphabetically."""
-        vocabulary = self.vocabulary
-        for i in range(bisect_left(vocabulary, prefix), len(vocabulary)):
-            if not vocabulary[i].startswith(prefix):
-                return
-            yield vocabulary[i]
-
-    def _correct_uncached(self, word: str) -> tuple[str, float] | None:
-        """The known word closest to an unknown ``word`` and the similarity (0-1)."""
-        if len(word) < MIN_FUZZY_LEN or has_cjk(word) or word.isdigit():
-            return None
-        cutoff = FUZZY_CUTOFF_SHORT if len(word) <= 6 else FUZZY_CUTOFF_LONG
-        real_word = zipf(word) >= REAL_WORD_ZIPF
-        if real_word and not any(
-            _same_stem(word, candidate)
-            and fuzz.ratio(word, candidate, score_cutoff=cutoff)
-            and len(word) - 2 <= len(candidate) <= len(word) + 3
-            for candidate in self._with_prefix(word[:4])
-        ):
-            # a shortcut, same result: a real word is only corrected into a word with its
-            # stem, and most unknown real words ("pizzeria") have none, so the scan of the
-            # whole pool below is not needed for them
-            return None
-        pool = self._pool(word)
-        for candidate, score, _ in process.extract(
-            word, pool, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5
-        ):
-            # a word in everyday use is no typo ("tasse" is Italian, not "strasse" misspelt):
-            # it may only stand for a known word it inflects (same long stem)
-            if real_word and not _same_stem(word, candidate):
-                continue
-            return candidate, score / 100.0
-        # inflections share a long stem: "registreren" / "registratie", "inschrijven" / "inschrijving"
-        if real_word:
-            return None
-        stem = word[: max(6, math.ceil(len(word) * 0.7))]
-        if len(stem) <= len(word) and len(word) >= 7:
-            # the first such word of the pool (shortest, then alphabetically first)
-            stemmed = [
-                candidate
-                for candidate in self._with_prefix(stem)
-                if len(stem) + 1 <= len(candidate)
-                and len(word) - 2 <= len(candidate) <= len(word) + 3
-            ]
-            if stemmed:
-                return min(stemmed, key=lambda c: (len(c), c)), 0.8
-        return None
 
     def question_terms(self, text: str) -> dict[str, float]:
         """The question's terms with their similarity to a known term (1 = exact)."""
@@ -359,7 +209,7 @@ class Matcher:
                 weighted[word] = 1.0
                 corrected.append(word)
                 continue
-            fix = self._correct(word)
+            fix = self.corrector.correct(word)
             if fix is None:
                 weighted.setdefault(word, 0.0)  # unknown: counts against precision only
                 corrected.append(word)
@@ -389,7 +239,7 @@ class Matcher:
             min(question_mass, known_mass * 2.5 + self.unknown_idf) if known_mass else question_mass
         )
         return _Question(
-            tuple(t for t, _ in known), tuple(round(g * _SCALE) for _, g in known), question_mass
+            tuple(t for t, _ in known), tuple(round(g * SCALE) for _, g in known), question_mass
         )
 
     # ------------------------------------------------------------------ scoring
@@ -433,7 +283,7 @@ class Matcher:
             int(v)
             for v in np.flatnonzero(self._v_entry == entry).tolist()
             # the question variant only: a keyword with the same text stays
-            if self._v_text[v] == text and self._v_scale[v] == _QUESTION_SCALE
+            if self._v_text[v] == text and self._v_scale[v] == QUESTION_SCALE
         )
 
     def _search(
@@ -455,7 +305,7 @@ class Matcher:
         if not len(variants):
             return []
         mass = question.mass
-        f = _f_measure(overlap[variants], self._v_scale[variants], self._v_weight[variants], mass)
+        f = f_measure(overlap[variants], self._v_scale[variants], self._v_weight[variants], mass)
         # variants of one entry are contiguous: each entry's best is a segment maximum,
         # and its variant the first in the segment that reaches it
         owners = self._v_entry[variants]
@@ -464,14 +314,14 @@ class Matcher:
         reaches = f == np.repeat(best, np.diff(starts, append=len(f)))
         first = np.minimum.reduceat(np.where(reaches, np.arange(len(f)), len(f)), starts)
         entries = owners[starts]
-        scores = _entry_score(best, coverage[entries], mass)
+        scores = entry_score(best, coverage[entries], mass)
         keep = np.arange(len(scores))
         if limit and limit < len(scores):
             cut = np.partition(scores, len(scores) - limit)[len(scores) - limit]
             keep = np.flatnonzero(scores >= cut)  # ties at the cut are ranked by entry id
         # best first, ties by entry id (as _ranked sorts), before any Match is made
         keep = keep[np.lexsort((self._entry_rank[entries[keep]], -scores[keep]))][: limit or None]
-        shares = np.minimum(coverage[entries[keep]] / _SCALE / mass, 1.0)
+        shares = np.minimum(coverage[entries[keep]] / SCALE / mass, 1.0)
         return [
             Match(self.entry_ids[e], score, self._languages[self._v_lang[v]], self._v_text[v], c)
             for e, score, v, c in zip(
@@ -503,7 +353,7 @@ class Matcher:
             held = wanted.intersection(v_terms[v_start[v] : v_start[v + 1]])
             if not held or v in skip:
                 continue
-            f = float(_f_measure(sum(gain[tid] for tid in held), v_scale[v], v_weight[v], mass))
+            f = float(f_measure(sum(gain[tid] for tid in held), v_scale[v], v_weight[v], mass))
             e = v_entry[v]
             current = best.get(e)
             if current is None or f > current[0]:  # ascending: the first variant wins ties
@@ -519,8 +369,8 @@ class Matcher:
     ) -> list[Match]:
         results = []
         for e, (f, v, coverage) in found.items():
-            score = float(_entry_score(f, coverage, question_mass))
-            share = min(coverage / _SCALE / question_mass, 1.0)
+            score = float(entry_score(f, coverage, question_mass))
+            share = min(coverage / SCALE / question_mass, 1.0)
             results.append(
                 Match(
                     self.entry_ids[e],
@@ -532,48 +382,3 @@ class Matcher:
             )
         results.sort(key=lambda m: (-m.score, m.entry))
         return results
-
-
-_BETA2 = BETA * BETA
-#: ``factor · (1 + β²)`` of questions and keywords (see ``Matcher.__init__``).
-_QUESTION_SCALE = 1.0 * (1 + _BETA2)
-_KEYWORD_SCALE = KEYWORD_FACTOR * (1 + _BETA2)
-#: Gains are summed as integers (gain × 2⁴⁰, exact to about 10⁻¹² of a point): integer sums
-#: do not depend on the order of the terms, so the index, which adds them list by list,
-#: and the full scan, which adds them variant by variant, give the very same scores.
-_SCALE = float(2**40)
-
-
-def _f_measure(overlap: Any, scale: Any, weight: Any, question_mass: float) -> Any:
-    """Variants' F-measure from their overlap (summed integer gains): see
-    ``Matcher.__init__``. Shared by the index (on arrays) and the full scan (on numbers),
-    so that both do the same float operations in the same order."""
-    return overlap / _SCALE * scale / (weight + question_mass)
-
-
-def _entry_score(f: Any, coverage: Any, question_mass: float) -> Any:
-    """Entries' scores (0-100) from their best variant's F-measure and their coverage
-    (summed integer gains), on arrays or numbers alike."""
-    share = coverage / _SCALE / question_mass
-    return 100.0 * (VARIANT_WEIGHT * f + (1 - VARIANT_WEIGHT) * np.minimum(share, 1.0))
-
-
-def _csr(
-    keys: npt.NDArray[np.uint32], values: npt.NDArray[np.uint32], size: int
-) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
-    """``values`` grouped by ``keys`` (0 ≤ key < size), in their order within a key, and
-    where each key's group starts."""
-    start = np.zeros(size + 1, dtype=np.int64)
-    np.cumsum(np.bincount(keys, minlength=size), out=start[1:])
-    return values[np.argsort(keys, kind="stable")], start
-
-
-def _owners(starts: array[int]) -> npt.NDArray[np.uint32]:
-    """For group offsets ``[0, a, b, ...]``, the group of each position: ``0`` a times, ..."""
-    bounds = np.frombuffer(starts, dtype=np.uint32).astype(np.int64)
-    return np.repeat(np.arange(len(bounds) - 1, dtype=np.uint32), bounds[1:] - bounds[:-1])
-
-
-def _same_stem(word: str, candidate: str) -> bool:
-    """Whether ``candidate`` can be an inflection of ``word``: a long common beginning."""
-    return _common_prefix(word, candidate) >= max(4, 0.6 * min(len(word), len(candidate)))

@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from faq.loader import FaqProblem, _Doc, _read, _strings, _unknown_keys
 from faq.markup import html_problems
 from faq.models import (
     CRISIS_CATEGORIES,
@@ -21,6 +20,7 @@ from faq.models import (
     SafetyGrammar,
     SafetyTexts,
 )
+from faq.yaml_doc import Doc, FaqProblem, doc_strings, read_doc, unknown_keys
 
 SAFETY_DIR = "safety"
 GRAMMAR_DIR = "grammar"
@@ -33,7 +33,7 @@ _TEXTS_KEYS = {"checkin", "buttons", "leads"}
 _PART_REF = re.compile(r"\{(\w[\w-]*)\??\}")
 
 
-def _language(doc: _Doc, data: dict[str, Any], path: Path) -> str | None:
+def _language(doc: Doc, data: dict[str, Any], path: Path) -> str | None:
     lang = data.get("lang")
     if lang not in LANGUAGES:
         doc.problem(("lang",), f"must be one of {', '.join(LANGUAGES)}")
@@ -43,7 +43,7 @@ def _language(doc: _Doc, data: dict[str, Any], path: Path) -> str | None:
     return str(lang)
 
 
-def _by_category(doc: _Doc, raw: Any, key: str) -> dict[str, tuple[str, ...]]:
+def _by_category(doc: Doc, raw: Any, key: str) -> dict[str, tuple[str, ...]]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
@@ -56,16 +56,16 @@ def _by_category(doc: _Doc, raw: Any, key: str) -> dict[str, tuple[str, ...]]:
                 (key, str(category)), f"unknown category (known: {', '.join(CRISIS_CATEGORIES)})"
             )
             continue
-        out[str(category)] = _strings(doc, items, (key, str(category)), required=False)
+        out[str(category)] = doc_strings(doc, items, (key, str(category)), required=False)
     return out
 
 
-def _grammar(doc: _Doc, path: Path) -> SafetyGrammar | None:
+def _grammar(doc: Doc, path: Path) -> SafetyGrammar | None:
     data = doc.data
     if not isinstance(data, dict):
         doc.problem((), "a grammar file must be a mapping with lang, parts and rules")
         return None
-    _unknown_keys(doc, data, _GRAMMAR_KEYS, ())
+    unknown_keys(doc, data, _GRAMMAR_KEYS, ())
     lang = _language(doc, data, path)
     parts_raw = data.get("parts") or {}
     parts: dict[str, tuple[str, ...]] = {}
@@ -73,9 +73,9 @@ def _grammar(doc: _Doc, path: Path) -> SafetyGrammar | None:
         doc.problem(("parts",), "must map part names to lists of words or phrases")
     else:
         for name, items in parts_raw.items():
-            parts[str(name)] = _strings(doc, items, ("parts", str(name)), required=True)
+            parts[str(name)] = doc_strings(doc, items, ("parts", str(name)), required=True)
     rules = _by_category(doc, data.get("rules"), "rules")
-    risk = _strings(doc, data.get("risk"), ("risk",), required=False)
+    risk = doc_strings(doc, data.get("risk"), ("risk",), required=False)
     for category, patterns in [*rules.items(), ("risk", risk)]:
         for i, pattern in enumerate(patterns):
             for ref in _PART_REF.findall(pattern):
@@ -86,37 +86,39 @@ def _grammar(doc: _Doc, path: Path) -> SafetyGrammar | None:
     raw_idioms = data.get("not_crisis")
     if isinstance(raw_idioms, dict):  # grouped by kind (idiom, accident, ...) for staff
         for kind, items in raw_idioms.items():
-            not_crisis.extend(_strings(doc, items, ("not_crisis", str(kind)), required=False))
+            not_crisis.extend(doc_strings(doc, items, ("not_crisis", str(kind)), required=False))
     else:
-        not_crisis.extend(_strings(doc, raw_idioms, ("not_crisis",), required=False))
-    context = _strings(doc, data.get("context"), ("context",), required=False)
+        not_crisis.extend(doc_strings(doc, raw_idioms, ("not_crisis",), required=False))
+    context = doc_strings(doc, data.get("context"), ("context",), required=False)
     if lang is None or doc.problems:
         return None
     return SafetyGrammar(lang, parts, rules, risk, tuple(not_crisis), context)
 
 
-def _corpus(doc: _Doc, path: Path) -> CrisisCorpus | None:
+def _corpus(doc: Doc, path: Path) -> CrisisCorpus | None:
     data = doc.data
     if not isinstance(data, dict):
         doc.problem((), "a corpus file must be a mapping with lang, crisis, risk, lookalikes")
         return None
-    _unknown_keys(doc, data, _CORPUS_KEYS, ())
+    unknown_keys(doc, data, _CORPUS_KEYS, ())
     lang = _language(doc, data, path)
     crisis = _by_category(doc, data.get("crisis"), "crisis")
-    risk = _strings(doc, data.get("risk"), ("risk",), required=False)
+    risk = doc_strings(doc, data.get("risk"), ("risk",), required=False)
     lookalikes: dict[str, tuple[str, ...]] = {}
     raw = data.get("lookalikes") or {}
     if not isinstance(raw, dict):
         doc.problem(("lookalikes",), "must map kinds (idiom, academic, ...) to lists of texts")
     else:
         for kind, items in raw.items():
-            lookalikes[str(kind)] = _strings(doc, items, ("lookalikes", str(kind)), required=False)
+            lookalikes[str(kind)] = doc_strings(
+                doc, items, ("lookalikes", str(kind)), required=False
+            )
     if lang is None or doc.problems:
         return None
     return CrisisCorpus(lang, crisis, risk, lookalikes)
 
 
-def _per_language_text(doc: _Doc, raw: Any, where: tuple[str, ...]) -> dict[str, str]:
+def _per_language_text(doc: Doc, raw: Any, where: tuple[str, ...]) -> dict[str, str]:
     if not isinstance(raw, dict):
         doc.problem(where, "must map languages to a text")
         return {}
@@ -133,12 +135,12 @@ def _per_language_text(doc: _Doc, raw: Any, where: tuple[str, ...]) -> dict[str,
     return out
 
 
-def _texts(doc: _Doc) -> SafetyTexts:
+def _texts(doc: Doc) -> SafetyTexts:
     data = doc.data
     if not isinstance(data, dict):
         doc.problem((), "replies.yaml must be a mapping with checkin, buttons and leads")
         return SafetyTexts()
-    _unknown_keys(doc, data, _TEXTS_KEYS, ())
+    unknown_keys(doc, data, _TEXTS_KEYS, ())
     checkin = _per_language_text(doc, data.get("checkin"), ("checkin",))
     buttons = data.get("buttons") or {}
     unsafe = _per_language_text(doc, buttons.get("unsafe"), ("buttons", "unsafe"))
@@ -162,21 +164,21 @@ def load_safety_content(root: Path) -> tuple[SafetyContent, list[FaqProblem]]:
         return SafetyContent(), problems
     grammars: dict[str, SafetyGrammar] = {}
     for path in sorted((base / GRAMMAR_DIR).glob("*.yaml")):
-        doc = _read(path)
+        doc = read_doc(path)
         grammar = _grammar(doc, path) if not doc.problems else None
         problems.extend(doc.problems)
         if grammar:
             grammars[grammar.language] = grammar
     corpus: dict[str, CrisisCorpus] = {}
     for path in sorted((base / CORPUS_DIR).glob("*.yaml")):
-        doc = _read(path)
+        doc = read_doc(path)
         part = _corpus(doc, path) if not doc.problems else None
         problems.extend(doc.problems)
         if part:
             corpus[part.language] = part
     texts = SafetyTexts()
     if (base / TEXTS_FILE).exists():
-        doc = _read(base / TEXTS_FILE)
+        doc = read_doc(base / TEXTS_FILE)
         if not doc.problems:
             texts = _texts(doc)
         problems.extend(doc.problems)

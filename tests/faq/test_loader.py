@@ -380,18 +380,18 @@ def test_several_problems_are_reported_together(minimal_tree):
 def test_libyaml_parses_when_pyyaml_has_it():
     import yaml
 
-    import faq.loader
+    import faq.yaml_doc
 
     if yaml.__with_libyaml__:
-        assert faq.loader._YAML_LOADER is yaml.CSafeLoader
+        assert faq.yaml_doc.YAML_LOADER is yaml.CSafeLoader
     else:
-        assert faq.loader._YAML_LOADER is yaml.SafeLoader
+        assert faq.yaml_doc.YAML_LOADER is yaml.SafeLoader
 
 
 def test_the_pure_python_parser_gives_the_same_tree_and_problems(minimal_tree, monkeypatch):
     import yaml
 
-    import faq.loader
+    import faq.yaml_doc
 
     with_libyaml = load_tree(minimal_tree.root)
     minimal_tree.write("housing/housing-broken.yaml", HEADER + "  en:\n    questions: [a, b\n")
@@ -403,7 +403,7 @@ def test_the_pure_python_parser_gives_the_same_tree_and_problems(minimal_tree, m
     # the same file, line and field (libyaml words a syntax error a little differently)
     problems = [(p.file, p.line, p.field) for p in problems_of(minimal_tree.root)]
     assert len(problems) == 3, problems
-    monkeypatch.setattr(faq.loader, "_YAML_LOADER", yaml.SafeLoader)
+    monkeypatch.setattr(faq.yaml_doc, "YAML_LOADER", yaml.SafeLoader)
     assert [(p.file, p.line, p.field) for p in problems_of(minimal_tree.root)] == problems
     for name in ("housing/housing-broken.yaml", "eduroam/b-no-answer.yaml"):
         (minimal_tree.root / name).unlink()
