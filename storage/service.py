@@ -58,6 +58,7 @@ COUNTER_KINDS: tuple[str, ...] = (
     "clarify",
     "unanswered",
     "safety",
+    "checkin",
     "smalltalk",
     "none-of-these",
 )

@@ -16,7 +16,7 @@ from typing import TextIO
 
 from bot.cli.common import load_desk
 from bot.core.config import Settings
-from bot.core.desk import Reply
+from bot.core.desk import Desk, Reply
 from faq.markup import to_plain
 from faq.models import LANGUAGES
 
@@ -117,12 +117,29 @@ async def _log_replies(replies: Sequence[Reply], settings: Settings) -> None:
 
 
 # --------------------------------------------------------------------------- chat
+def _choice_reply(desk: Desk, checkin: Reply, line: str, language: str | None) -> Reply | None:
+    """The reply to typing ``1`` or ``2`` after a check-in (its two buttons), else None."""
+    index = int(line) - 1 if line in ("1", "2") else -1
+    if not 0 <= index < len(checkin.choices):
+        return None
+    if checkin.choices[index].action == "unsafe":
+        return desk.checkin_unsafe(
+            checkin.question,
+            preferred_language=language,
+            language=checkin.language,
+            category=checkin.category,
+        )
+    return desk.checkin_ok(checkin.question, preferred_language=language)
+
+
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
-    """An interactive conversation with the desk; Ctrl-D or /quit ends it."""
+    """An interactive conversation with the desk; Ctrl-D or /quit ends it. After a check-in,
+    typing 1 or 2 presses its buttons, as on Telegram."""
     desk = load_desk(args, settings)
     interactive = sys.stdin.isatty()
     if interactive:
         print("Leiden welcome bot — ask me anything (Ctrl-D or /quit to leave).")
+    checkin: Reply | None = None  # the last reply, while it is a check-in waiting for 1 or 2
     while True:
         try:
             line = input("you> " if interactive else "")
@@ -136,7 +153,9 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
             continue
         if line in ("/quit", "/exit"):
             break
-        reply = desk.reply(line, preferred_language=args.lang)
+        chosen = _choice_reply(desk, checkin, line, args.lang) if checkin else None
+        reply = chosen or desk.reply(line, preferred_language=args.lang)
+        checkin = reply if reply.is_checkin else None
         print(f"bot> {to_plain(reply.text)}")
         if reply.kind == "clarify":
             hint = " | ".join(
@@ -144,5 +163,8 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
                 for i, e in enumerate(reply.suggestions, 1)
             )
             print(f"     ({hint})")
+        if reply.choices:
+            options = " | ".join(f"{i}: {c.label}" for i, c in enumerate(reply.choices, 1))
+            print(f"     ({options}; type 1 or 2)")
         print()
     return 0

@@ -17,7 +17,7 @@ from faq.decision import Decision, Thresholds, decide, decide_calibrated
 from faq.language import STRONG_HINT_BONUS, LanguageDetector
 from faq.markup import escape
 from faq.matcher import Matcher
-from faq.models import FALLBACK_LANGUAGE, LANGUAGES, Entry, FaqTree
+from faq.models import CRISIS_CATEGORIES, FALLBACK_LANGUAGE, LANGUAGES, Entry, FaqTree
 from faq.prepared import PreparedFaq, prepare
 from faq.safety.detector import DEFAULT_CATEGORY, Assessment, CrisisDetector
 from faq.smalltalk import SmalltalkMatcher
@@ -171,13 +171,32 @@ class Desk:
         """Answer ``text``; ``preferred_language`` is the user's choice or Telegram's language."""
         return self._reply(text, preferred_language, check_safety=True)
 
-    def checkin_unsafe(self, text: str, *, preferred_language: str | None = None) -> Reply:
-        """The "I'm not safe right now" button under a check-in: the full crisis reply."""
+    def checkin_unsafe(
+        self,
+        text: str = "",
+        *,
+        preferred_language: str | None = None,
+        language: str | None = None,
+        category: str | None = None,
+    ) -> Reply:
+        """The "I'm not safe right now" button under a check-in: the full crisis reply.
+
+        ``language`` and ``category`` are the check-in's own (a Telegram button carries them,
+        so the press works even when the original message is gone); missing ones are read
+        from ``text`` as the check-in read them. The reply is never withheld: without text,
+        language or category it is the crisis reply in the preferred language.
+        """
         ix = self._index
         question = text[:MAX_QUESTION_CHARS]
-        found = ix.safety.assess(question, preferred_language=preferred_language)
-        lang = self._crisis_language(ix, question, found, preferred_language)
-        return self._crisis_reply(ix, question, found.category or DEFAULT_CATEGORY, lang, (), 0.0)
+        known = category if category in CRISIS_CATEGORIES else None
+        lang = language if language in LANGUAGES else None
+        if question and (known is None or lang is None):
+            found = ix.safety.assess(question, preferred_language=preferred_language)
+            known = known or found.category
+            lang = lang or self._crisis_language(ix, question, found, preferred_language)
+        if lang is None:
+            lang = preferred_language if preferred_language in LANGUAGES else FALLBACK_LANGUAGE
+        return self._crisis_reply(ix, question, known or DEFAULT_CATEGORY, lang, (), 0.0)
 
     def checkin_ok(self, text: str, *, preferred_language: str | None = None) -> Reply:
         """The "I'm OK, I had a question" button: the normal answer to the same text, without

@@ -18,6 +18,10 @@ short ``<prefix>:<argument>`` strings:
 - ``hc:<anon|name|no>``: the user's answer to the handoff consent question (send anonymously,
   send with my first name, cancel)
 - ``hend``: the user ends the conversation with the team
+- ``ci:<u|ok>:<xx>[:<category>]``: a button under a check-in (a risk signal without certainty):
+  ``u`` "I'm not safe right now" (the crisis reply in ``<xx>``, led for ``<category>``), ``ok``
+  "I'm OK, I had a question" (the normal answer to the message the check-in quotes: the text is
+  read back from Telegram's ``reply_to_message``, never kept by the bot)
 - ``sres:<id>`` / ``sign:<id>`` / ``sdraft:<id>``: staff chat, resolve / ignore / draft an FAQ
   entry for the unanswered group whose representative question is ``<id>`` (only staff
   presses count; anyone else's is answered without a word, see :mod:`bot.telegram.handlers.staff`)
@@ -64,12 +68,14 @@ Action = Literal[
     "human",
     "consent",
     "end",
+    "checkin",
     "staff_resolve",
     "staff_ignore",
     "staff_draft",
 ]
 
 _LANG = re.compile(r"^[a-z]{2}$")
+_CATEGORY = re.compile(r"^[a-z][a-z-]{0,39}$")
 #: The user's choices on the handoff consent question.
 CONSENT_CHOICES = ("anon", "name", "no")
 
@@ -82,6 +88,8 @@ class Callback:
     arg: str = ""
     flag: bool | None = None
     language: str | None = None
+    #: the crisis category a check-in button carries (``ci:u:<xx>:<category>``)
+    category: str | None = None
 
 
 def _digest(entry_id: str) -> str:
@@ -242,6 +250,53 @@ class End(ButtonKind, action="end", prefix="hend"):
     """``hend``: the user ends the conversation with the team."""
 
     bare = True
+
+
+class Checkin(ButtonKind, action="checkin", prefix="ci"):
+    """``ci:<u|ok>:<xx>[:<category>]``: "I'm not safe right now" / "I'm OK, I had a question"
+    under a check-in, in the check-in's language, with its crisis category when it had one.
+
+    The argument of :func:`encode` and of the decoded :class:`Callback` is the choice,
+    ``"unsafe"`` or ``"ok"``; the category goes in with :func:`checkin`.
+    """
+
+    #: the choice as written in the data, and back
+    CODES: ClassVar[dict[str, str]] = {"unsafe": "u", "ok": "ok"}
+
+    @classmethod
+    def pack(cls, arg: str = "", flag: bool | None = None, *, language: str | None = None) -> str:
+        """``ci:<u|ok>:<xx>``; :func:`checkin` adds a category."""
+        return cls.pack_with(arg, language=language)
+
+    @classmethod
+    def pack_with(cls, arg: str, *, language: str | None, category: str | None = None) -> str:
+        """The data for one check-in button (a category that does not fit is left out: the
+        press then reads it from the original message)."""
+        if arg not in cls.CODES or language is None or not _LANG.match(language):
+            raise ValueError(f"a check-in button needs unsafe/ok and a language: {arg!r}")
+        data = f"{cls.prefix}:{cls.CODES[arg]}:{language}"
+        if category and _CATEGORY.match(category):
+            longer = f"{data}:{category}"
+            if len(longer.encode("utf-8")) <= MAX_BYTES:
+                data = longer
+        return data
+
+    @classmethod
+    def parse(cls, rest: str) -> Callback | None:
+        """The choice, the language and the optional category."""
+        code, _, rest = rest.partition(":")
+        language, _, category = rest.partition(":")
+        choice = next((a for a, c in cls.CODES.items() if c == code), None)
+        if choice is None or not _LANG.match(language):
+            return None
+        if category and not _CATEGORY.match(category):
+            return None
+        return Callback(cls.action, choice, None, language, category or None)
+
+
+def checkin(choice: str, language: str, category: str | None = None) -> str:
+    """The ``callback_data`` of one check-in button (:class:`Checkin`)."""
+    return Checkin.pack_with(choice, language=language, category=category)
 
 
 class _QuestionId:

@@ -17,6 +17,7 @@ SAMPLES = {
     "lang": "nl",
     "forget": "yes",
     "consent": "anon",
+    "checkin": "ok",
     "staff_resolve": "12",
     "staff_ignore": "12",
     "staff_draft": "12",
@@ -32,7 +33,7 @@ def test_every_action_has_exactly_one_kind() -> None:
 def test_each_kind_round_trips(action: str) -> None:
     kind = cb.KINDS[action]
     flag = True if kind.flagged else None
-    language = "de" if kind.entry else None
+    language = "de" if kind.entry or kind is cb.Checkin else None
     data = kind.pack(SAMPLES.get(action, ""), flag, language=language)
     assert data.startswith(kind.prefix)
     assert cb.decode(data) == cb.Callback(kind.action, SAMPLES.get(action, ""), flag, language)

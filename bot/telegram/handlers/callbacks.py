@@ -1,5 +1,5 @@
 """Button presses (``callback_query``): suggestions, feedback, the topic browser, languages,
-/forget's confirmation. Every press is answered exactly once (``answerCallbackQuery``)."""
+/forget's confirmation, the check-in's two buttons (:mod:`bot.telegram.handlers.checkin`). Every press is answered exactly once (``answerCallbackQuery``)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from telegram.error import TelegramError
 from bot.core.i18n import format_number, gettext, language_name, ngettext
 from bot.telegram import callback_data as cb
 from bot.telegram.context import BotContext
+from bot.telegram.handlers.checkin import on_checkin
 from bot.telegram.handlers.common import (
     answer_query,
     edit_rendered,
@@ -258,6 +259,7 @@ _ACTIONS: dict[cb.Action, Callable[[Press], Awaitable[None]]] = {
     "lang": _set_language,
     "forget": _forget,
     "human": _human,
+    "checkin": on_checkin,
 }
 
 

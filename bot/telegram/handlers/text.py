@@ -94,7 +94,9 @@ async def on_text(update: Update, context: BotContext) -> None:
     reply = await asyncio.to_thread(desk.reply, question, preferred_language=lang)
     user_id = user.id if user else None
     await record_reply(context, reply, user_id, event=("text", message.chat_id, message.message_id))
-    sent = await reply_rendered(message, render_reply(reply, desk.tree), quote=not private)
+    # a check-in quotes the message: its "I'm OK" button reads the question back from there
+    quote = not private or reply.is_checkin
+    sent = await reply_rendered(message, render_reply(reply, desk.tree), quote=quote)
     if reply.kind == "clarify":
         remember_question(context, sent.message_id, reply, user_id)
     elif reply.kind == "unanswered" and private:

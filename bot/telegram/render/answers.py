@@ -251,6 +251,18 @@ def unanswered_keyboard(lang: str) -> InlineKeyboardMarkup:
     )
 
 
+def checkin_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    """The check-in's two buttons (:attr:`Reply.choices`), one per row, in its language."""
+    if not reply.choices:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [_button(c.label, cb.checkin(c.action, reply.language, reply.category))]
+            for c in reply.choices
+        ]
+    )
+
+
 def render_reply(reply: Reply, tree: FaqTree) -> Rendered:
     """A free-text reply from the desk as messages with the buttons its kind calls for."""
     if reply.kind == "answer":
@@ -259,6 +271,8 @@ def render_reply(reply: Reply, tree: FaqTree) -> Rendered:
         return Rendered.of(reply.text, clarify_keyboard(reply, tree))
     if reply.kind == "unanswered":
         return Rendered.of(reply.text, unanswered_keyboard(reply.language))
+    if reply.kind == "checkin":
+        return Rendered.of(reply.text, checkin_keyboard(reply))
     # safety: nothing but the crisis answer; smalltalk: just the short reply
     return Rendered.of(reply.text)
 
