@@ -223,9 +223,14 @@ def _examples(
                 matrix=matrix[keep],
             )
         queries: list[tuple[str | None, str]] = [(variants[v][0], variants[v][2]) for v in held_ids]
-        queries += [(None, q) for (_, q), f in zip(negatives, neg_fold, strict=True) if f == fold]
+        rows_asked = list(held_ids)
+        for j, ((_, q), f) in enumerate(zip(negatives, neg_fold, strict=True)):
+            if f == fold:
+                queries.append((None, q))
+                rows_asked.append(len(variants) + j)
+        # the questions' rows of the shared matrix: each is transform(normalise(question))
         all_scores: list[dict[str, float] | None] = (
-            list(text_model.many_scores([q for _, q in queries]))
+            list(text_model.many_scores(matrix[rows_asked]))
             if text_model is not None and queries
             else [None] * len(queries)
         )

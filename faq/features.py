@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from faq.matcher import Match, Matcher
 from faq.normalise import normalise, tokens
+from faq.tfidf import Tfidf
 
 #: Prefix of the text classifier's classes that are out-of-scope groups, not entries.
 OUT_OF_SCOPE_PREFIX = "@oos:"
@@ -41,56 +42,30 @@ FEATURE_NAMES: tuple[str, ...] = (
 @dataclass(frozen=True, slots=True)
 class TextModel:
     """TF-IDF character n-grams and a linear SVM over the FAQ's question variants (classes:
-    entry ids and ``@oos:<group>``). Its weights are kept as arrays: sklearn's
-    ``decision_function`` re-validates its input, which costs more than the product for one
-    question."""
+    entry ids and ``@oos:<group>``). Plain arrays (:class:`faq.tfidf.Tfidf` for the
+    vectoriser): scoring a question needs neither scikit-learn nor scipy, and costs a sparse
+    dot product instead of sklearn's per-call input validation."""
 
-    vectorizer: Any
-    weights: Any  # classes × features
+    vectorizer: Tfidf
+    weights: npt.NDArray[np.float32]  # classes × features
     intercepts: npt.NDArray[np.float64]
     classes: tuple[str, ...]
 
     def scores(self, text: str) -> dict[str, float]:
-        """Decision scores of every class for ``text``: the vectorizer's transform done by
-        hand for one text (sklearn's costs half a millisecond of set-up per call; the
-        result is the same, see the tests)."""
-        counts: dict[int, int] = {}
-        vocabulary = self.vectorizer.vocabulary_
-        for gram in _char_wb_ngrams(normalise(text).lower()):
-            column = vocabulary.get(gram)
-            if column is not None:
-                counts[column] = counts.get(column, 0) + 1
-        if not counts:
+        """Decision scores of every class for ``text`` (what sklearn's ``decision_function``
+        gives on the vectoriser's ``transform``, see the tests)."""
+        columns, values = self.vectorizer.transform(normalise(text))
+        if not len(columns):
             row = self.intercepts
         else:
-            columns = np.fromiter(counts, dtype=np.intp, count=len(counts))
-            values = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64))
-            values *= self.vectorizer.idf_[columns]
-            values /= np.sqrt((values * values).sum())
             row = self.weights[:, columns] @ values + self.intercepts
         return dict(zip(self.classes, row.tolist(), strict=True))
 
-    def many_scores(self, texts: Sequence[str]) -> list[dict[str, float]]:
-        """:meth:`scores` for many texts at once (one sparse product)."""
-        matrix = self.vectorizer.transform([normalise(t) for t in texts])
+    def many_scores(self, matrix: Any) -> list[dict[str, float]]:
+        """:meth:`scores` for the rows of ``matrix``, texts already transformed by the
+        fitted sklearn vectoriser (training: one sparse product for a whole fold)."""
         rows = np.asarray(matrix @ self.weights.T) + self.intercepts
         return [dict(zip(self.classes, row.tolist(), strict=True)) for row in rows]
-
-
-def _char_wb_ngrams(text: str) -> list[str]:
-    """The character 2-4-grams of ``text`` within word boundaries, as sklearn's
-    ``char_wb`` analyzer makes them (words padded with a space)."""
-    grams = []
-    for word in text.split():
-        padded = f" {word} "
-        for n in (2, 3, 4):
-            if len(padded) < n:
-                grams.append(padded)  # a short word counts once, whole
-                break
-            grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
-            if len(padded) == n:
-                break
-    return grams
 
 
 def fit_vectorizer(texts: Sequence[str]) -> Any:
@@ -127,7 +102,7 @@ def fit_text_model(
     if len(classes) == 2:  # a binary SVM has one row, for the second class
         weights = np.vstack([-weights, weights])
         intercepts = np.concatenate([-intercepts, intercepts])
-    return TextModel(vectorizer, weights.astype(np.float32), intercepts, classes)
+    return TextModel(Tfidf.of(vectorizer), weights.astype(np.float32), intercepts, classes)
 
 
 def features(

@@ -16,9 +16,11 @@ from faq.decision import (
     choose_thresholds,
     decide_calibrated,
 )
+from faq.features import fit_vectorizer
 from faq.loader import load_tree
 from faq.matcher import Match, Matcher
 from faq.models import FaqTree
+from faq.normalise import normalise
 
 pytestmark = pytest.mark.bundled
 
@@ -148,9 +150,18 @@ def test_probability_overrides_in_thresholds_win():
     "text",
     ["How much is a room?", "eduroam", "找房", "a", "I", "x y z", "", "Ünïcode  spaces\tand CAPS"],
 )
-def test_the_hand_made_transform_gives_sklearns_scores(model, text):
+def test_the_hand_made_transform_gives_sklearns_scores(model, bundled, text):
+    """The scores of one text equal those of the sklearn vectoriser's row (the same
+    vectoriser, fitted again on the same texts: fitting is deterministic)."""
     text_model = model.text
     assert text_model is not None
-    fast, reference = text_model.scores(text), text_model.many_scores([text])[0]
+    texts = [
+        q for e in bundled.entries.values() for t in e.translations.values() for q in t.questions
+    ]
+    texts += [q for g in bundled.out_of_scope for qs in g.questions.values() for q in qs]
+    vectorizer = fit_vectorizer(texts)
+    assert vectorizer.vocabulary_ == text_model.vectorizer.vocabulary
+    fast = text_model.scores(text)
+    reference = text_model.many_scores(vectorizer.transform([normalise(text)]))[0]
     assert fast.keys() == reference.keys()
     assert all(abs(fast[k] - reference[k]) < 1e-5 for k in fast)
