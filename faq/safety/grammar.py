@@ -18,7 +18,7 @@ the tokens follow each other with up to three characters in between (我真的�
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 from faq.models import SafetyGrammar
 from faq.normalise import has_cjk, normalise
@@ -47,30 +47,90 @@ def _alternative(text: str, *, cjk: bool) -> str:
     return ("" if cjk else " ").join(words)
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """A compiled rule: its category (or "risk"), the source pattern and the regex."""
+def _anchor(text: str, *, cjk: bool) -> tuple[str, bool] | None:
+    """What a message must contain wherever the alternative ``text`` matches: Chinese, the
+    alternative itself (a substring); otherwise its first word as a whole word of the
+    message, or as the start of one when that word ends in ``*`` (``(word, True)``)."""
+    if cjk:
+        compact = "".join(normalise(raw.rstrip("*")).replace(" ", "") for raw in text.split())
+        return (compact, False) if compact else None
+    for raw in text.split():
+        words = normalise(raw.rstrip("*")).split()
+        if words:
+            return words[0], raw.endswith("*") and len(words) == 1
+    return None
 
-    category: str
-    source: str
-    pattern: re.Pattern[str]
+
+#: A piece of a rule as a regex fragment, with the anchors of its alternatives when the piece
+#: must be present (None when it may be left out: optional parts and groups, ``..``).
+_Piece = tuple[str, list[tuple[str, bool]] | None]
+
+
+class Rule:
+    """A rule: its category (or "risk"), the source pattern and its regex, compiled the first
+    time a message could match it (compiling a language's rules takes a tenth of a second or
+    more, and most rules are never needed in a process that answers a few questions)."""
+
+    __slots__ = ("_compiled", "category", "regex", "source")
+
+    def __init__(self, category: str, source: str, regex: str) -> None:
+        self.category = category
+        self.source = source
+        self.regex = regex
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """The compiled regex (two threads compiling it at once both get a correct one)."""
+        if self._compiled is None:
+            self._compiled = re.compile(self.regex)
+        return self._compiled
+
+    @property
+    def compiled(self) -> bool:
+        """Whether the regex has been compiled yet."""
+        return self._compiled is not None
+
+    def __repr__(self) -> str:
+        return f"Rule({self.category!r}, {self.source!r})"
 
 
 class Grammar:
-    """One language's compiled rules."""
+    """One language's rules.
+
+    Instead of trying every rule on every message, each rule has an *anchor*: the
+    alternatives of one piece it cannot match without (the most selective one, e.g. the harm
+    verb rather than "i"). A message is tried only against the rules whose anchor it
+    contains, a few set look-ups; their regexes are compiled on first use. The rules that
+    fire are exactly those the regexes alone would find.
+    """
 
     def __init__(self, grammar: SafetyGrammar) -> None:
         self.language = grammar.language
         self._cjk = grammar.language == "zh"
         self._parts = grammar.parts
+        self._pieces: dict[str, _Piece] = {}
         rules: list[Rule] = []
-        for category, patterns in grammar.rules.items():
-            rules.extend(Rule(category, p, self._compile(p)) for p in patterns)
-        rules.extend(Rule("risk", p, self._compile(p)) for p in grammar.risk)
+        anchors: list[list[tuple[str, bool]] | None] = []
+        sources = [(c, p) for c, patterns in grammar.rules.items() for p in patterns]
+        sources += [("risk", p) for p in grammar.risk]
+        for category, source in sources:
+            regex, anchor = self._compile(source)
+            rules.append(Rule(category, source, regex))
+            anchors.append(anchor)
         self.rules = tuple(rules)
-        # one pass over the message decides whether any rule can fire (most messages are
-        # ordinary questions); only then are the rules tried one by one
-        self._any = re.compile("|".join(f"(?:{r.pattern.pattern})" for r in rules) or "(?!)")
+        self._unanchored: list[int] = []  # rules any message may match (nothing required)
+        self._words: dict[str, list[int]] = {}  # rules by whole word ...
+        self._starts: dict[str, list[int]] = {}  # ... by the start of a word, or substring
+        for i, anchor in enumerate(anchors):
+            if anchor is None:
+                self._unanchored.append(i)
+                continue
+            for word, prefix in anchor:
+                (self._starts if prefix or self._cjk else self._words).setdefault(word, []).append(
+                    i
+                )
+        self._start_lengths = sorted({len(w) for w in self._starts})
         self._idioms = self._alternatives(grammar.not_crisis)
         self._context = self._alternatives(grammar.context)
 
@@ -83,31 +143,73 @@ class Grammar:
         body = "|".join(frags)
         return re.compile(f"(?:{body})" if self._cjk else f"(?<= )(?:{body})(?= )")
 
-    def _piece(self, token: str) -> str:
+    def _options(self, alternatives: Iterable[str]) -> tuple[str, list[tuple[str, bool]] | None]:
+        """A non-empty choice of alternatives: the regex body and the anchors."""
+        pairs = {(_alternative(a, cjk=self._cjk), a) for a in alternatives}
+        pairs = {(frag, a) for frag, a in pairs if frag}
+        anchors = [_anchor(a, cjk=self._cjk) for _, a in pairs]
+        usable = None if not anchors or None in anchors else [a for a in anchors if a]
+        return "|".join(sorted({f for f, _ in pairs}, key=len, reverse=True)), usable
+
+    def _piece(self, token: str) -> _Piece:
+        # rules share their parts ({self}, {want}): each token is built once per grammar
+        piece = self._pieces.get(token)
+        if piece is None:
+            piece = self._pieces[token] = self._build_piece(token)
+        return piece
+
+    def _build_piece(self, token: str) -> _Piece:
+        space = "" if self._cjk else " "
         found = _TOKEN.fullmatch(token)
         if found:
-            alts = self._parts.get(found.group(1), ())
-            body = "|".join(
-                sorted({_alternative(a, cjk=self._cjk) for a in alts} - {""}, key=len, reverse=True)
-            )
-            piece = f"(?:{body})" + ("" if self._cjk else " ")
-            return f"(?:{piece})?" if found.group(2) else piece
+            body, anchors = self._options(self._parts.get(found.group(1), ()))
+            piece = f"(?:{body})" + space
+            return (f"(?:{piece})?", None) if found.group(2) else (piece, anchors)
         group = re.fullmatch(r"\(([^)]*)\)(\??)", token)
         if group:
-            frags = [_alternative(a, cjk=self._cjk) for a in group.group(1).split("|")]
-            piece = "(?:" + "|".join(f for f in frags if f) + ")" + ("" if self._cjk else " ")
-            return f"(?:{piece})?" if group.group(2) else piece
+            alternatives = group.group(1).split("|")
+            frags = [_alternative(a, cjk=self._cjk) for a in alternatives]
+            piece = "(?:" + "|".join(f for f in frags if f) + ")" + space
+            anchors = self._options(alternatives)[1]
+            return (f"(?:{piece})?", None) if group.group(2) else (piece, anchors)
         if token == "..":
-            return f".{{0,{CJK_GAP * 2}}}" if self._cjk else rf"(?:\S+ ){{0,{GAP_WORDS}}}"
-        words = [_alternative(a, cjk=self._cjk) for a in token.split("|")]
+            return (f".{{0,{CJK_GAP * 2}}}" if self._cjk else rf"(?:\S+ ){{0,{GAP_WORDS}}}"), None
+        alternatives = token.split("|")
+        words = [_alternative(a, cjk=self._cjk) for a in alternatives]
         body = "|".join(w for w in words if w)
-        return f"(?:{body})" + ("" if self._cjk else " ")
+        return f"(?:{body})" + space, self._options(alternatives)[1]
 
-    def _compile(self, pattern: str) -> re.Pattern[str]:
+    def _compile(self, pattern: str) -> tuple[str, list[tuple[str, bool]] | None]:
+        """The regex of a rule and its anchor (None: the rule requires no word)."""
         pieces = [self._piece(t) for t in _SPLIT.findall(pattern)]
+        required = [anchors for _, anchors in pieces if anchors]
+        # the most selective required piece: the one whose shortest alternative is longest
+        # ("i" is in nearly every English message, "myself" is not); the last one on a tie
+        anchor = max(reversed(required), key=lambda a: min(len(w) for w, _ in a), default=None)
         if self._cjk:
-            return re.compile(f".{{0,{CJK_GAP}}}".join(pieces))
-        return re.compile("(?<= )" + "".join(pieces))
+            return f".{{0,{CJK_GAP}}}".join(p for p, _ in pieces), anchor
+        return "(?<= )" + "".join(p for p, _ in pieces), anchor
+
+    def candidates(self, text: str) -> list[int]:
+        """The rules (indexes into :attr:`rules`, in order) a prepared ``text`` may match."""
+        found = set(self._unanchored)
+        if self._cjk:
+            for part, indexes in self._starts.items():
+                if part in text:
+                    found.update(indexes)
+            return sorted(found)
+        chunks = set(text.split(" "))
+        for chunk in chunks:
+            hit = self._words.get(chunk)
+            if hit:
+                found.update(hit)
+            for length in self._start_lengths:
+                if length > len(chunk):
+                    break
+                hit = self._starts.get(chunk[:length])
+                if hit:
+                    found.update(hit)
+        return sorted(found)
 
     def prepare(self, message: str) -> str:
         """The message as the rules read it, with idioms removed."""
@@ -129,6 +231,5 @@ class Grammar:
 
     def matches_prepared(self, text: str) -> list[Rule]:
         """:meth:`matches` on a text already through :meth:`prepare`."""
-        if not self._any.search(text):
-            return []
-        return [rule for rule in self.rules if rule.pattern.search(text)]
+        rules = self.rules
+        return [rules[i] for i in self.candidates(text) if rules[i].pattern.search(text)]

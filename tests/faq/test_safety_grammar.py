@@ -8,6 +8,7 @@ import pytest
 
 from faq.loader import load_tree
 from faq.models import SafetyGrammar
+from faq.normalise import has_cjk
 from faq.safety.detector import CrisisDetector
 from faq.safety.grammar import Grammar
 
@@ -155,3 +156,43 @@ def test_the_model_does_not_speak_on_a_word_or_two():
     detector = CrisisDetector(load_tree())
     for message in ("I", "我", "ok", "help me"):
         assert detector.assess(message).tier == "none", message
+
+
+def test_anchors_pick_the_selective_word_and_compile_lazily():
+    g = grammar({"self-harm": ("{self} {want} {verb} myself",), "risk": ("{self} hurt*",)})
+    assert g.candidates(" i want to hurt you ") == [1]  # "i" alone does not open rule 0
+    assert not g.rules[0].compiled
+    assert g.candidates(" he wants to hurt myself ") == [0, 1]  # "myself" opens it ...
+    assert g.matches("he wants to hurt myself") == []  # ... the regex still decides
+    assert g.rules[0].compiled
+    assert g.candidates(" he is hurting ") == [1]  # hurt*: the start of a word
+    assert g.candidates(" he is unhurt ") == []
+
+
+def test_a_rule_with_nothing_required_is_always_tried():
+    g = grammar({"direct-ideation": ("{self?} (very|really)? ..",)})
+    assert g.candidates(" anything at all ") == [0]
+
+
+def test_anchors_never_hide_a_rule_of_the_bundled_grammars():
+    """On every text of the bundled safety content and FAQ, the anchored search finds exactly
+    the rules that trying every rule's regex finds."""
+    tree = load_tree()
+    content = tree.safety_content
+    messages = [
+        q for e in tree.entries.values() for t in e.translations.values() for q in t.questions
+    ]
+    for corpus in content.corpus.values():
+        messages += [m for ms in corpus.crisis.values() for m in ms] + list(corpus.risk)
+        messages += [m for ms in corpus.lookalikes.values() for m in ms]
+    fired = 0
+    for lang, source in content.grammars.items():
+        g = Grammar(source)
+        for message in [*messages, *source.not_crisis, *source.context]:
+            if lang == "zh" and not has_cjk(message):
+                continue
+            text = g.prepare(message)
+            every = [r for r in g.rules if r.pattern.search(text)]
+            assert g.matches_prepared(text) == every, (lang, message)
+            fired += bool(every)
+    assert fired > 500  # the comparison saw rules fire, not only silence
