@@ -522,6 +522,12 @@ class Storage:
                 resolved_at=None if status == "new" else utcnow(),
             )
 
+    async def unanswered_row(self, question_id: int) -> UnansweredRow | None:
+        """One unanswered question by id (None when unknown, purged or forgotten)."""
+        async with self._guarded(), self._sessions() as session:
+            row = await repository.get_unanswered(session, question_id=question_id)
+        return None if row is None else _row(row)
+
     async def unanswered_rows(self, *, status: str | None = None) -> list[UnansweredRow]:
         """Every question with ``status`` (all when None or "all"), oldest first, for export."""
         return await self._questions(status=status)

@@ -1,5 +1,5 @@
 """Command line for the welfare team: unanswered questions (list, export, resolve, ignore,
-promote to a draft FAQ entry), stats, purge.
+promote to a draft FAQ entry; mark-out-of-scope in :mod:`bot.cli.learning`), stats, purge.
 
 :mod:`bot.cli.main` calls :func:`register` with its sub-command parsers. Every command sets
 ``func`` to a callable taking ``(args, settings)`` and returning the exit code. The commands
@@ -95,6 +95,10 @@ def register(
         "--id", dest="new_id", metavar="NEW_ID", help="the new entry's id (default: from the text)"
     )
     promote.set_defaults(func=cmd_unanswered_promote)
+
+    from bot.cli.learning import add_unanswered_commands  # it imports this module
+
+    add_unanswered_commands(commands)
 
     stats = subparsers.add_parser("stats", help="answered and unanswered per day, feedback")
     stats.add_argument("--days", type=_positive, default=7, help="days to show (7)")

@@ -25,6 +25,9 @@ short ``<prefix>:<argument>`` strings:
 - ``sres:<id>`` / ``sign:<id>`` / ``sdraft:<id>``: staff chat, resolve / ignore / draft an FAQ
   entry for the unanswered group whose representative question is ``<id>`` (only staff
   presses count; anyone else's is answered without a word, see :mod:`bot.telegram.handlers.staff`)
+- ``soos:<id>``: staff chat, "out of scope" for question ``<id>``: shows the out-of-scope groups
+- ``soosg:<id>.<group>``: staff chat, write question ``<id>`` into that out-of-scope group
+  (``<group>`` is the group id, or ``#`` and a digest of it when too long)
 
 The language (``:<xx>``, optional) keeps a conversation in the language the answer was given
 in (the question's language, which may differ from the user's setting); without it the
@@ -72,6 +75,8 @@ Action = Literal[
     "staff_resolve",
     "staff_ignore",
     "staff_draft",
+    "staff_out_of_scope",
+    "staff_out_of_scope_group",
 ]
 
 _LANG = re.compile(r"^[a-z]{2}$")
@@ -320,8 +325,48 @@ class StaffDraft(_QuestionId, ButtonKind, action="staff_draft", prefix="sdraft")
     """``sdraft:<id>``: staff want a draft FAQ entry for the group."""
 
 
-#: Staff actions: their argument is a question id.
-STAFF_ACTIONS = frozenset({"staff_resolve", "staff_ignore", "staff_draft"})
+class StaffOutOfScope(_QuestionId, ButtonKind, action="staff_out_of_scope", prefix="soos"):
+    """``soos:<id>``: staff want to mark question ``<id>`` out of scope (pick a group next)."""
+
+
+_GROUP_ARG = re.compile(r"^[0-9]+\.(?:[a-z0-9]+(?:-[a-z0-9]+)*|#[0-9a-f]{16})$")
+
+
+class StaffOutOfScopeGroup(ButtonKind, action="staff_out_of_scope_group", prefix="soosg"):
+    """``soosg:<id>.<group>``: staff write question ``<id>`` into out-of-scope ``<group>``."""
+
+    @classmethod
+    def accepts(cls, arg: str) -> bool:
+        """A question id, a dot and a group id (or its digest)."""
+        return bool(_GROUP_ARG.match(arg))
+
+
+def out_of_scope_group(question_id: int, group: str) -> str:
+    """The ``callback_data`` of the button that puts question ``question_id`` into ``group``
+    (a group id too long to fit is replaced by its digest: :func:`split_group`)."""
+    data = f"{StaffOutOfScopeGroup.prefix}:{question_id}.{group}"
+    if len(data.encode("utf-8")) > MAX_BYTES or not _GROUP_ARG.match(f"{question_id}.{group}"):
+        data = f"{StaffOutOfScopeGroup.prefix}:{question_id}.{_digest(group)}"
+    return data
+
+
+def split_group(arg: str, groups: Iterable[str]) -> tuple[int, str | None]:
+    """The question id and the out-of-scope group (None when no longer known) of a
+    ``soosg`` argument."""
+    number, _, ref = arg.partition(".")
+    return int(number), resolve(ref, groups)
+
+
+#: Staff actions: their argument starts with a question id.
+STAFF_ACTIONS = frozenset(
+    {
+        "staff_resolve",
+        "staff_ignore",
+        "staff_draft",
+        "staff_out_of_scope",
+        "staff_out_of_scope_group",
+    }
+)
 
 
 def encode(

@@ -1,4 +1,5 @@
-"""Staff tools in Telegram: /unanswered (with resolve / ignore / draft buttons), /stats,
+"""Staff tools in Telegram: /unanswered (with resolve / ignore / draft / out-of-scope buttons;
+the last in :mod:`bot.telegram.handlers.curation`), /stats,
 /reload, /digest, the daily digest and the FAQ watcher.
 
 Staff are everyone in the staff chat (``STAFF_CHAT_ID``) and the users in ``STAFF_USER_IDS``
@@ -36,6 +37,7 @@ from bot.core.leiden import today as leiden_today
 from bot.core.text import plural
 from bot.telegram import callback_data as cb
 from bot.telegram.context import BotApplication, BotContext, application_settings
+from bot.telegram.handlers import curation
 from bot.telegram.handlers.common import answer_query
 from bot.telegram.jobs.digest import post_digest, schedule_digest
 from bot.telegram.jobs.faq_reload import reload_faq, start_watching
@@ -206,8 +208,8 @@ async def _draft(
 
 
 async def on_staff_button(update: Update, context: BotContext) -> None:
-    """resolve / ignore / draft under an /unanswered message; anyone but staff gets a silent
-    answer and nothing happens."""
+    """resolve / ignore / draft / out of scope under an /unanswered message (and the
+    out-of-scope group picker); anyone but staff gets a silent answer and nothing happens."""
     query = update.callback_query
     if query is None:
         return
@@ -218,7 +220,11 @@ async def on_staff_button(update: Update, context: BotContext) -> None:
         await answer_query(query)
         return
     try:
-        if data.action == "staff_draft":
+        if data.action == "staff_out_of_scope_group":
+            await curation.write_group(query, context, data.arg)
+        elif data.action == "staff_out_of_scope":
+            await curation.pick_group(query, message, context, int(data.arg))
+        elif data.action == "staff_draft":
             await _draft(query, message, context, int(data.arg))
         else:
             await _set_status(query, message, context, data.action, int(data.arg))

@@ -28,7 +28,7 @@ from storage import DayCounts, Stats, UnansweredGroup
 
 log = logging.getLogger(__name__)
 
-#: Groups shown in one /unanswered message (each has a row of three buttons).
+#: Groups shown in one /unanswered message (each has a row of four buttons).
 MAX_GROUPS_SHOWN = 8
 #: A sample question longer than this is shortened.
 MAX_SAMPLE_CHARS = 100
@@ -79,7 +79,8 @@ def unanswered_message(
     groups: Sequence[UnansweredGroup], *, note: str | None = None
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """The /unanswered message: every group (as many as fit, most frequent first) with a row
-    of buttons each: resolve, ignore, draft FAQ entry. ``note`` (HTML) goes on top."""
+    of buttons each: resolve, ignore, draft FAQ entry, out of scope. ``note`` (HTML) goes on
+    top."""
     top = [note, ""] if note else []
     if not groups:
         return "\n".join([*top, "No new unanswered questions. 🎉"]), None
@@ -113,6 +114,10 @@ def unanswered_message(
             ),
             InlineKeyboardButton(
                 f"📝 Draft {i}", callback_data=cb.encode("staff_draft", str(group.id))
+            ),
+            InlineKeyboardButton(
+                f"🧭 Out of scope {i}",
+                callback_data=cb.encode("staff_out_of_scope", str(group.id)),
             ),
         ]
         for i, group in enumerate(groups[:shown], 1)
