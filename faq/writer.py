@@ -257,8 +257,12 @@ def _refuse_duplicate(line: str, existing: list[str], where: str) -> None:
 
 
 def _is(text: str, loaded: str) -> bool:
+    # both parsers must agree: libyaml reads "[is it ok?]" as PyYAML's own parser (the
+    # fallback without libyaml) refuses to
     try:
-        return bool(yaml.load(text, Loader=_LOADER) == [loaded])
+        return all(
+            yaml.load(text, Loader=loader) == [loaded] for loader in {_LOADER, yaml.SafeLoader}
+        )
     except yaml.YAMLError:
         return False
 

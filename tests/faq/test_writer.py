@@ -124,6 +124,7 @@ def test_flow_list_gets_one_item(entry_file: Path) -> None:
     "question",
     [
         "is it: a scam?",
+        "is dit normaal?",
         'they said "trust me" #legit',
         "yes",
         "null",

@@ -21,6 +21,8 @@ SAMPLES = {
     "staff_resolve": "12",
     "staff_ignore": "12",
     "staff_draft": "12",
+    "staff_out_of_scope": "12",
+    "staff_out_of_scope_group": "12.tuition",
 }
 
 

@@ -93,7 +93,7 @@ async def test_staff_buttons_are_ignored_silently_for_anyone_else(
     other_group = fake.group_chat(-100500, "Leiden newcomers")
     [in_group] = sent(await driver.text(user, "@leiden_welcome_test_bot hi", other_group))
     for message in (welcome, in_group):
-        for action in ("sres", "sign", "sdraft"):
+        for action in ("sres", "sign", "sdraft", "soos"):
             forge_press(fake, message, f"{action}:{group.id}", user)
             calls = await driver.deliver()
             assert [c.method for c in calls] == ["answerCallbackQuery"]
@@ -139,9 +139,11 @@ async def test_unanswered_list_resolve_and_ignore(
         f"sres:{first.id}",
         f"sign:{first.id}",
         f"sdraft:{first.id}",
+        f"soos:{first.id}",
         f"sres:{second.id}",
         f"sign:{second.id}",
         f"sdraft:{second.id}",
+        f"soos:{second.id}",
     ]
 
     calls = await driver.press(listing, f"sres:{first.id}", staff_member)
@@ -149,7 +151,12 @@ async def test_unanswered_list_resolve_and_ignore(
     assert edited["message_id"] == listing["message_id"]
     assert f"Resolved group {first.id} (2 questions), by Sam" in edited["text"]
     assert GIBBERISH[0] not in edited["text"]
-    assert data_of(edited) == [f"sres:{second.id}", f"sign:{second.id}", f"sdraft:{second.id}"]
+    assert data_of(edited) == [
+        f"sres:{second.id}",
+        f"sign:{second.id}",
+        f"sdraft:{second.id}",
+        f"soos:{second.id}",
+    ]
     [answer] = [c for c in calls if c.method == "answerCallbackQuery"]
     assert answer.params.get("text")
     assert await statuses(storage) == {GIBBERISH[0]: "resolved", tricky: "new"}
