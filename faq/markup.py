@@ -117,3 +117,25 @@ def to_plain(text: str) -> str:
 def links(text: str) -> list[str]:
     """All href targets in ``text``."""
     return [html.unescape(m) for m in re.findall(r"""href\s*=\s*["']([^"']*)["']""", text)]
+
+
+_LINK = re.compile(
+    r"""<a\s+href\s*=\s*(?:"([^"]*)"|'([^']*)')\s*>(.*?)</a>""", re.IGNORECASE | re.DOTALL
+)
+
+
+def to_text(text: str) -> str:
+    """Like :func:`to_plain`, but a link keeps its address: ``label (url)`` (for terminals,
+    where the address is the only way to follow it). A link whose label is its address
+    (with or without the scheme) is written once."""
+
+    def link(match: re.Match[str]) -> str:
+        url = html.unescape(match.group(1) if match.group(1) is not None else match.group(2))
+        label = to_plain(match.group(3)).strip()
+        bare = re.sub(r"^https?://(www\.)?", "", url).rstrip("/")
+        if not label or label.rstrip("/") in (url.rstrip("/"), bare):
+            return url
+        return f"{label} ({url})"
+
+    # the links are rewritten first (into escaped text, so to_plain's unescaping is right)
+    return to_plain(_LINK.sub(lambda m: html.escape(link(m), quote=False), text))

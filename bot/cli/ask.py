@@ -1,4 +1,4 @@
-"""``welcomebot ask`` and ``welcomebot chat``: the desk in the terminal.
+"""``welcomebot ask``: the desk in the terminal (``welcomebot chat`` is :mod:`bot.cli.chat`).
 
 Every command answers through the same :class:`bot.core.desk.Desk` as the Telegram bot, so
 what you see here is what users get. This module imports nothing of Telegram, the staff tools
@@ -16,8 +16,8 @@ from typing import TextIO
 
 from bot.cli.common import load_desk
 from bot.core.config import Settings
-from bot.core.desk import Desk, Reply
-from faq.markup import to_plain
+from bot.core.desk import Reply
+from faq.markup import to_text
 from faq.models import LANGUAGES
 
 #: The longest line ``ask`` reads from standard input.
@@ -27,7 +27,7 @@ MAX_STDIN_LINE = 100_000
 def register(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
 ) -> None:
-    """Add ``ask`` and ``chat`` to the ``welcomebot`` parser."""
+    """Add ``ask`` to the ``welcomebot`` parser."""
     ask = sub.add_parser(
         "ask", parents=[common], help="answer a question (or one per line from stdin)"
     )
@@ -47,10 +47,6 @@ def register(
     )
     ask.set_defaults(func=cmd_ask)
 
-    chat = sub.add_parser("chat", parents=[common], help="talk to the desk in the terminal")
-    chat.add_argument("--lang", choices=LANGUAGES, help="your preferred language")
-    chat.set_defaults(func=cmd_chat)
-
 
 def _questions(args: argparse.Namespace, stdin: TextIO) -> Iterator[str]:
     if args.question:
@@ -69,7 +65,7 @@ def _print_reply(reply: Reply, *, as_json: bool, out: TextIO) -> None:
         out.write(json.dumps(reply.as_json(), ensure_ascii=not utf8) + "\n")
         return
     out.write(f"[{reply.kind}{' ' + reply.entry if reply.entry else ''} · {reply.language}]\n")
-    out.write(to_plain(reply.text) + "\n")
+    out.write(to_text(reply.text) + "\n")
     if reply.choices:  # the check-in's buttons, as Telegram will show them
         out.write("  ".join(f"[{c.label}]" for c in reply.choices) + "\n")
     out.write("\n")
@@ -114,57 +110,3 @@ async def _log_replies(replies: Sequence[Reply], settings: Settings) -> None:
             await record_reply(storage, reply, None)
     finally:
         await storage.close()
-
-
-# --------------------------------------------------------------------------- chat
-def _choice_reply(desk: Desk, checkin: Reply, line: str, language: str | None) -> Reply | None:
-    """The reply to typing ``1`` or ``2`` after a check-in (its two buttons), else None."""
-    index = int(line) - 1 if line in ("1", "2") else -1
-    if not 0 <= index < len(checkin.choices):
-        return None
-    if checkin.choices[index].action == "unsafe":
-        return desk.checkin_unsafe(
-            checkin.question,
-            preferred_language=language,
-            language=checkin.language,
-            category=checkin.category,
-        )
-    return desk.checkin_ok(checkin.question, preferred_language=language)
-
-
-def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
-    """An interactive conversation with the desk; Ctrl-D or /quit ends it. After a check-in,
-    typing 1 or 2 presses its buttons, as on Telegram."""
-    desk = load_desk(args, settings)
-    interactive = sys.stdin.isatty()
-    if interactive:
-        print("Leiden welcome bot — ask me anything (Ctrl-D or /quit to leave).")
-    checkin: Reply | None = None  # the last reply, while it is a check-in waiting for 1 or 2
-    while True:
-        try:
-            line = input("you> " if interactive else "")
-        except EOFError:
-            break
-        except KeyboardInterrupt:
-            print()
-            break
-        line = line.strip()
-        if not line:
-            continue
-        if line in ("/quit", "/exit"):
-            break
-        chosen = _choice_reply(desk, checkin, line, args.lang) if checkin else None
-        reply = chosen or desk.reply(line, preferred_language=args.lang)
-        checkin = reply if reply.is_checkin else None
-        print(f"bot> {to_plain(reply.text)}")
-        if reply.kind == "clarify":
-            hint = " | ".join(
-                f"{i}: {desk.tree.entries[e].title(reply.language)}"
-                for i, e in enumerate(reply.suggestions, 1)
-            )
-            print(f"     ({hint})")
-        if reply.choices:
-            options = " | ".join(f"{i}: {c.label}" for i, c in enumerate(reply.choices, 1))
-            print(f"     ({options}; type 1 or 2)")
-        print()
-    return 0

@@ -21,7 +21,7 @@ from faq.loader import FaqLoadError
 #: The module of each top-level command (in the order ``--help`` lists them).
 COMMANDS: dict[str, str] = {
     "ask": "bot.cli.ask",
-    "chat": "bot.cli.ask",
+    "chat": "bot.cli.chat",
     "faq": "bot.cli.ops",
     "eval": "bot.cli.ops",
     "unanswered": "bot.cli.staff",

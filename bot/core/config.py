@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     handoffs_per_day: int = Field(default=3, ge=1)
     watch_faq: bool = False
     user_messages_per_minute: int = Field(default=20, ge=1)
+    # button presses a user may make a minute (separate from the texts above)
+    button_presses_per_minute: int = Field(default=120, ge=1)
     # messages a second the bot sends over all chats (Telegram's limit); 0: no throttle
     telegram_max_rate: float = Field(default=30.0, ge=0)
     log_level: str = "INFO"

@@ -39,6 +39,26 @@ _CHECKIN_DEFAULT = (
 MAX_QUESTION_CHARS = 4096
 
 
+def covers(lang: str) -> str:
+    """One line that says what the bot can help with (under every reply that cannot help)."""
+    return i18n.gettext(
+        lang,
+        "I can help with housing, the Leiden International Centre, eduroam and student well-being.",
+    )
+
+
+def unanswered_text(lang: str) -> str:
+    """The reply to a question the desk cannot answer (HTML). It promises nothing: whoever
+    records the question says so (:func:`noted_text`)."""
+    sorry = i18n.gettext(lang, "Sorry, I don't know the answer to that yet. You could rephrase it.")
+    return f"{escape(sorry)}\n\n{escape(covers(lang))}"
+
+
+def noted_text(lang: str) -> str:
+    """The line added to an unanswered reply when the question really was recorded."""
+    return i18n.gettext(lang, "I have noted your question so our team can improve my answers.")
+
+
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """An entry and how well the question matched it (0-100)."""
@@ -270,7 +290,7 @@ class Desk:
                 question=question,
                 kind="unanswered",
                 language=lang,
-                text=group.pointer(lang)[0],
+                text=f"{group.pointer(lang)[0]}\n\n{escape(covers(lang))}",
                 candidates=candidates,
                 score=top,
                 confidence=confidence,
@@ -280,13 +300,7 @@ class Desk:
             question=question,
             kind="unanswered",
             language=lang,
-            text=i18n.gettext(
-                lang,
-                "Sorry, I don't know the answer to that yet. "
-                "I have noted your question so our team can improve "
-                "my answers. You could rephrase it, browse the "
-                "topics, or talk to a person.",
-            ),
+            text=unanswered_text(lang),
             candidates=candidates,
             score=top,
             confidence=confidence,

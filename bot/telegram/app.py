@@ -28,6 +28,7 @@ from bot.telegram.data import BotData, ChatData, UserData
 from bot.telegram.delivery import BotApiRequest, ResilientRateLimiter
 from bot.telegram.handlers import register, register_fallbacks, staff
 from bot.telegram.handlers.commands import COMMANDS
+from bot.telegram.profile import register_profile
 from faq.cache import ArtefactCache
 from faq.models import LANGUAGES
 from faq.prepared import load_prepared
@@ -91,6 +92,7 @@ async def _post_init(application: BotApplication) -> None:
         )
         data.owns_storage = True
     await register_commands(application)
+    await register_profile(application)
     await staff.setup(application)  # staff command menu, daily digest, FAQ watcher
     if application.job_queue is not None:
         application.job_queue.run_repeating(_purge, interval=PURGE_INTERVAL, first=60, name="purge")

@@ -37,6 +37,10 @@ class BotData:
     receiving: str = "starting"
     #: The per-user message limit, made on first use (:func:`bot.telegram.handlers.flood.gate`).
     flood_gate: FloodGate | None = None
+    #: The per-user limit for button presses (:func:`bot.telegram.handlers.flood.button_gate`).
+    button_gate: FloodGate | None = None
+    #: Pending "messages skipped" notices, one per user (the flood limit).
+    flood_notices: dict[int, asyncio.Task[None]] = field(default_factory=dict)
     #: The FAQ files as last loaded, and a change waiting to settle (the FAQ watcher).
     faq_snapshot: Snapshot | None = None
     faq_pending: Snapshot | None = None

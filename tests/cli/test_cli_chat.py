@@ -1,9 +1,82 @@
-"""``welcomebot chat``: after a check-in, typing 1 or 2 presses its two buttons, as on
-Telegram (bundled FAQ; messages written for this test)."""
+"""``welcomebot chat``: numbers pick suggestions (and, after a check-in, press its two buttons,
+as on Telegram), quit words end it, links print as text (bundled FAQ)."""
 
 from __future__ import annotations
 
+import pytest
+
+from bot.cli.chat import QUIT_WORDS, Conversation, is_quit, render
+from bot.core.desk import Desk
+from faq.loader import load_tree
+
+CLARIFY = "registration"  # a "did you mean" list on the bundled FAQ
 RISK = "ich kann nicht mehr, wie finde ich ein Zimmer?"
+
+
+@pytest.fixture(scope="module")
+def desk() -> Desk:
+    return Desk(load_tree())
+
+
+def test_a_number_picks_that_suggestion(desk: Desk) -> None:
+    chat = Conversation(desk, "en")
+    listed = chat.respond(CLARIFY)
+    assert listed.kind == "clarify"
+    assert len(listed.suggestions) >= 2
+    picked = chat.respond("2")
+    assert (picked.kind, picked.entry) == ("answer", listed.suggestions[1])
+    # no list any more: a number is a question again
+    assert chat.respond("2").kind != "answer" or chat.options == []
+
+
+def test_a_number_without_a_list_is_a_question(desk: Desk) -> None:
+    chat = Conversation(desk, "en")
+    assert chat.respond("2").entry is None
+
+
+def test_a_number_picks_a_check_in_choice(desk: Desk) -> None:
+    chat = Conversation(desk, "en")
+    checkin = chat.respond("I can't do this anymore")
+    assert checkin.is_checkin
+    assert chat.respond("1").kind == "safety"  # "I'm not safe right now"
+
+
+def test_follow_ups_use_the_previous_answer(desk: Desk) -> None:
+    chat = Conversation(desk, "en")
+    first = chat.respond("how do I get a BSN")
+    assert first.kind == "answer"
+    follow = chat.respond("and how long does that take?")
+    assert follow.kind == "answer"
+
+
+@pytest.mark.parametrize(
+    "word", ["quit", "Exit", "q", "/quit", "quitter", "beenden", "退出", "esci"]
+)
+def test_quit_words_in_any_language(word: str) -> None:
+    assert is_quit(word)
+    assert word.lower() in QUIT_WORDS
+
+
+def test_an_answer_prints_its_links_as_label_and_address(desk: Desk) -> None:
+    reply = desk.entry_reply("housing-registration", "en")
+    printed = "\n".join(render(reply))
+    assert "<a" not in printed
+    assert "(https://" in printed
+
+
+def test_the_chat_ends_on_quit_and_promises_nothing(cli, tmp_path) -> None:
+    run = cli(
+        "chat",
+        "--lang",
+        "en",
+        stdin=f"what's the weather tomorrow\nqwertzuiop asdfghjkl\n{CLARIFY}\n1\nquit\nhow do I find a room\n".encode(),
+    )
+    assert run.code == 0
+    assert "noted" not in run.out  # nothing is recorded here
+    assert "knmi.nl" in run.out
+    assert "I can help with housing" in run.out
+    assert "How do I register at the municipality" in run.out  # the list, then "1" picked it
+    assert run.out.count("Checked on") == 1  # the answer to "1"; nothing after "quit"
 
 
 def test_two_after_a_checkin_is_the_normal_answer(cli):

@@ -472,6 +472,8 @@ class BotApiServer:
         self.chats: dict[int, JSON] = {}
         self.messages: dict[tuple[int, int], JSON] = {}
         self.commands: dict[tuple[str, str], list[JSON]] = {}
+        #: "description" / "short_description" -> language code ("" default) -> text
+        self.descriptions: dict[str, dict[str, str]] = {}
         self.callback_queries: dict[str, _Query] = {}
         self.inline_queries: dict[str, _Query] = {}
         self.webhook: JSON | None = None
@@ -602,6 +604,29 @@ class BotApiServer:
         entities = self.auto_entities(text) if entities is None else entities
         if entities:
             content["entities"] = entities
+        return self.send_message_update(user, chat, **content)
+
+    def edit_text(self, message: JSON, text: str) -> JSON:
+        """The user edits their ``message`` to ``text``: an ``edited_message`` update."""
+        with self.cond:
+            current = dict(self.messages[(message["chat"]["id"], message["message_id"])])
+            current["text"] = text
+            entities = self.auto_entities(text)
+            if entities:
+                current["entities"] = entities
+            else:
+                current.pop("entities", None)
+            current["edit_date"] = int(time.time())
+            self.messages[(current["chat"]["id"], current["message_id"])] = current
+        self.enqueue({"edited_message": current})
+        return current
+
+    def send_photo(self, user: JSON, caption: str | None = None, chat: JSON | None = None) -> JSON:
+        """The user sends a photo, with ``caption`` under it when given."""
+        photo = [{"file_id": "photo-1", "file_unique_id": "p1", "width": 90, "height": 90}]
+        content: JSON = {"photo": photo}
+        if caption is not None:
+            content["caption"] = caption
         return self.send_message_update(user, chat, **content)
 
     def press(self, message: JSON, callback_data: str, user: JSON) -> str:
@@ -1132,6 +1157,18 @@ class BotApiServer:
                     raise ApiError('field "description" must be of type String')
             if "reply_markup" in result:
                 self._inline_keyboard(result["reply_markup"], where="inline result reply markup")
+        button = p.json("button", dict)
+        if button is not None:
+            text = button.get("text")
+            if not isinstance(text, str) or not text.strip():
+                raise ApiError("BUTTON_TEXT_INVALID")
+            start = button.get("start_parameter")
+            if ("web_app" in button) == (start is not None):
+                raise ApiError("exactly one of web_app and start_parameter must be given")
+            if start is not None and (
+                not isinstance(start, str) or not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", start)
+            ):
+                raise ApiError("START_PARAM_INVALID")
         cache_time = p.int("cache_time")
         is_personal = p.bool("is_personal")
         next_offset = p.str("next_offset")
@@ -1146,6 +1183,7 @@ class BotApiServer:
                 "results": results,
                 "cache_time": cache_time,
                 "is_personal": is_personal,
+                "button": button,
             }
         return True
 
@@ -1204,6 +1242,39 @@ class BotApiServer:
         key = self._scope_key(p)
         with self.cond:
             return self.commands.get(key) or self.commands.get((key[0], ""), [])
+
+    def _describe(self, p: Params, field: str, limit: int) -> bool:
+        text = p.str(field) or ""
+        if len(text) > limit:
+            raise ApiError(f"{field} is too long")
+        language = p.str("language_code") or ""
+        if language and not re.fullmatch(r"[a-z]{2}", language):
+            raise ApiError("invalid language code specified")
+        with self.cond:
+            store = self.descriptions.setdefault(field, {})
+            if text:
+                store[language] = text
+            else:
+                store.pop(language, None)
+        return True
+
+    def _described(self, p: Params, field: str) -> JSON:
+        language = p.str("language_code") or ""
+        with self.cond:
+            store = self.descriptions.get(field, {})
+            return {field: store.get(language, store.get("", ""))}
+
+    def api_setmydescription(self, p: Params) -> bool:
+        return self._describe(p, "description", 512)
+
+    def api_setmyshortdescription(self, p: Params) -> bool:
+        return self._describe(p, "short_description", 120)
+
+    def api_getmydescription(self, p: Params) -> JSON:
+        return self._described(p, "description")
+
+    def api_getmyshortdescription(self, p: Params) -> JSON:
+        return self._described(p, "short_description")
 
     # ------------------------------------------------------------------ webhook delivery
     def _deliver_webhooks(self) -> None:
@@ -1266,6 +1337,10 @@ def _canonical(method: str) -> str:
             "api_setMyCommands",
             "api_deleteMyCommands",
             "api_getMyCommands",
+            "api_setMyDescription",
+            "api_setMyShortDescription",
+            "api_getMyDescription",
+            "api_getMyShortDescription",
         )
     }
     return names.get(method.lower(), method)

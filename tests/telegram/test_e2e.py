@@ -156,7 +156,8 @@ async def test_unanswerable_question_is_logged(
     mark = api.mark()
     api.send_text(user, text)
     reply = wait_call(api, polling_bot, sent_to(2003), since=mark).result
-    assert button_data(reply) == ["topics", "human"]
+    assert button_data(reply)[-1] == "human"
+    assert "topic:eduroam" in button_data(reply)  # what the bot can help with
 
     async def logged() -> bool:
         return any(r.text == text for r in await db.unanswered_rows())
@@ -168,7 +169,9 @@ def test_crisis_message_gets_113_first(api: BotApiServer, polling_bot: BotProces
     user = api.user(2004)
     mark = api.mark()
     api.send_text(user, "i dont want to live anymore, i want to kill myself")
-    first = wait_call(api, polling_bot, lambda c: c.method != "getUpdates", since=mark)
+    first = wait_call(
+        api, polling_bot, lambda c: c.method not in ("getUpdates", "sendChatAction"), since=mark
+    )
     assert first.method == "sendMessage"
     assert first.result["chat"]["id"] == 2004
     assert "113" in first.result["text"]

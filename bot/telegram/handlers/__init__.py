@@ -31,8 +31,13 @@ from bot.telegram.handlers import (
 #: Telegram marks commands with a ``bot_command`` entity; a client that did not is still
 #: understood (see the :class:`PrefixHandler` below).
 _COMMAND_LIKE = filters.COMMAND | filters.Regex(r"^/[A-Za-z0-9_]")
-#: Text messages a user sent (not edits, not channel posts), commands excepted.
-_NEW_TEXT = filters.UpdateType.MESSAGE & filters.TEXT & ~_COMMAND_LIKE
+#: Messages that carry a question: texts (forwarded ones too) and captions of photos and
+#: documents, new or edited (not channel posts), commands excepted.
+_QUESTION = (
+    (filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE)
+    & (filters.TEXT | filters.CAPTION)
+    & ~_COMMAND_LIKE
+)
 
 _COMMAND_CALLBACKS: dict[str, Callable[[Update, BotContext], Coroutine[Any, Any, None]]] = {
     "start": commands.start,
@@ -77,12 +82,13 @@ def register(application: BotApplication) -> None:
     application.add_handlers(
         [
             MessageHandler(
-                _NEW_TEXT & (filters.ChatType.PRIVATE | filters.ChatType.GROUPS), text.on_text
+                _QUESTION & (filters.ChatType.PRIVATE | filters.ChatType.GROUPS), text.on_text
             ),
             MessageHandler(
                 filters.UpdateType.MESSAGE
                 & filters.ChatType.PRIVATE
                 & ~filters.TEXT
+                & ~filters.CAPTION
                 & ~filters.StatusUpdate.ALL,
                 text.on_non_text,
             ),

@@ -136,7 +136,9 @@ async def _none_of_these(press: Press) -> None:
         "Thank you, I have noted your question so our team can add an answer. "
         "You could rephrase it, browse the topics, or talk to a person.",
     )
-    await edit_rendered(press.query, Rendered.of(escape(text), unanswered_keyboard(lang)))
+    await edit_rendered(
+        press.query, Rendered.of(escape(text), unanswered_keyboard(lang, press.context.desk.tree))
+    )
 
 
 async def _feedback(press: Press) -> None:

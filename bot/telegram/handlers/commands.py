@@ -7,6 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.core.i18n import format_list, format_number, gettext, language_name, ngettext
 from bot.telegram import callback_data as cb
 from bot.telegram.context import BotContext
+from bot.telegram.handlers import contact
 from bot.telegram.handlers.common import is_private, reply_rendered, send_entry, user_language
 from bot.telegram.render.answers import (
     N_,
@@ -41,7 +42,9 @@ async def start(update: Update, context: BotContext) -> None:
     tree = context.desk.tree
     await reply_rendered(message, welcome(lang, user.first_name if user else None, tree))
     payload = context.args[0] if context.args else ""
-    if payload in tree.categories():
+    if payload == contact.START_PAYLOAD and is_private(update.effective_chat):
+        await contact.offer_human(message, context, lang, user.id if user else None)
+    elif payload in tree.categories():
         await reply_rendered(message, category_menu(tree, payload, lang))
     elif payload in tree.entries:
         await send_entry(message, context, payload, lang, user.id if user else None)

@@ -9,13 +9,13 @@ Otherwise, and when the user cannot open another handoff today, they answer with
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.core.i18n import gettext
 from bot.telegram.context import BotContext
 from bot.telegram.handlers import handoff
-from bot.telegram.handlers.common import reply_rendered, send_entry, user_language
-from bot.telegram.render.answers import Rendered
+from bot.telegram.handlers.common import is_private, reply_rendered, send_entry, user_language
+from bot.telegram.render.answers import Rendered, button_label
 from faq.markup import escape
 
 #: The FAQ entry that says how to reach a person.
@@ -43,11 +43,32 @@ async def offer_human(
     await reply_rendered(message, Rendered.of(escape(text)))
 
 
+#: The /start payload of the link from a group to a private chat for /contact.
+START_PAYLOAD = "contact"
+
+
+def private_link(username: str | None) -> str | None:
+    """``https://t.me/<bot>?start=contact``: opens the private chat and starts /contact."""
+    return f"https://t.me/{username}?start={START_PAYLOAD}" if username else None
+
+
 async def contact(update: Update, context: BotContext) -> None:
-    """/contact: talk to a person."""
+    """/contact: talk to a person (in a group: a link to a private chat, where a question
+    can be passed on without the group seeing it)."""
     message = update.effective_message
     if message is None:
         return
     lang = await user_language(update, context)
     user = update.effective_user
+    link = private_link(context.bot.username)
+    if not is_private(update.effective_chat) and link is not None:
+        text = gettext(
+            lang,
+            "Let's talk in private: open a chat with me and I will pass your question on "
+            "to a person from our welcome team.",
+        )
+        label = button_label(gettext(lang, "🙋 Talk to a person"))
+        keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(label, url=link)]])
+        await reply_rendered(message, Rendered.of(escape(text), keyboard), quote=True)
+        return
     await offer_human(message, context, lang, user.id if user else None)

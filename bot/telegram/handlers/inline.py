@@ -9,6 +9,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
+    InlineQueryResultsButton,
     InputTextMessageContent,
     Update,
 )
@@ -26,6 +27,8 @@ from faq.markup import to_plain
 MAX_RESULTS = 10
 #: Seconds Telegram may cache the results (per user: ``is_personal``).
 CACHE_SECONDS = 60
+#: The /start payload of the button that opens the bot when nothing matched.
+START_PAYLOAD = "inline"
 #: Length of the plain-text preview under each title.
 PREVIEW_CHARS = 100
 
@@ -92,4 +95,8 @@ async def on_inline_query(update: Update, context: BotContext) -> None:
                 else None,
             )
         )
-    await query.answer(results, cache_time=CACHE_SECONDS, is_personal=True)
+    button = None
+    if not results:  # nothing to share: a way into the bot, where a person can help too
+        label = gettext(lang, "No answer found: ask me in a private chat")
+        button = InlineQueryResultsButton(text=label, start_parameter=START_PAYLOAD)
+    await query.answer(results, cache_time=CACHE_SECONDS, is_personal=True, button=button)

@@ -9,16 +9,24 @@ message: the safety check and language detection read all of it), so it runs in 
 thread and never holds up the other users' updates. What must be recorded is recorded
 before the reply is sent, under a key made from the message, so a reply that cannot be
 delivered still leaves its record, and a message handled twice leaves one.
+
+A question is any text the user sends: a message, a forwarded message, the caption of a
+photo or document, or an edited message (answered as it now reads, under a key of its own
+so that the edit is answered once). A typing indicator goes out while the desk works.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import unicodedata
 
 from telegram import Message, MessageEntity, Update
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
 
+from bot.core.desk import Reply, noted_text
 from bot.core.i18n import gettext
 from bot.telegram.context import BotContext
 from bot.telegram.handlers import handoff
@@ -38,14 +46,22 @@ def blank(text: str) -> bool:
     return all(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in text)
 
 
+def question_text(message: Message) -> str | None:
+    """What a message asks: its text, else the caption of its photo or document."""
+    return message.text if message.text is not None else message.caption
+
+
 def addressed_text(message: Message, username: str | None, bot_id: int) -> str | None:
     """The text of a group message without its mention of the bot; None when the message
     does not mention the bot."""
-    text = message.text or ""
+    text = question_text(message) or ""
+    parsed = (
+        message.parse_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION])
+        if message.text is not None
+        else message.parse_caption_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION])
+    )
     mentions: list[str] = []
-    for entity, value in message.parse_entities(
-        [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
-    ).items():
+    for entity, value in parsed.items():
         if entity.type == MessageEntity.TEXT_MENTION:
             if entity.user is not None and entity.user.id == bot_id:
                 mentions.append(value)
@@ -62,15 +78,39 @@ def addressed_text(message: Message, username: str | None, bot_id: int) -> str |
     return " ".join(text.split())
 
 
+def _event(message: Message) -> tuple[object, ...]:
+    """The key a reply is recorded under: the message, and for an edit also when it was
+    edited (each edit is a question of its own, answered once)."""
+    if message.edit_date is not None:
+        return ("edit", message.chat_id, message.message_id, int(message.edit_date.timestamp()))
+    return ("text", message.chat_id, message.message_id)
+
+
+async def _typing(context: BotContext, chat_id: int) -> None:
+    """The "typing..." indicator; the answer does not depend on it."""
+    with contextlib.suppress(TelegramError):
+        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+
+
+async def desk_reply(context: BotContext, chat_id: int, question: str, lang: str) -> Reply:
+    """The desk's reply in a worker thread, with the typing indicator sent meanwhile (and
+    before the reply: the indicator's request is awaited first)."""
+    typing = asyncio.create_task(_typing(context, chat_id))
+    try:
+        return await asyncio.to_thread(context.desk.reply, question, preferred_language=lang)
+    finally:
+        await typing
+
+
 async def on_text(update: Update, context: BotContext) -> None:
     """A question: ask the desk, send its reply with the right buttons, record it."""
     message = update.effective_message
     user = update.effective_user
-    if message is None or message.text is None:
+    if message is None or question_text(message) is None:
         return
     private = is_private(update.effective_chat)
     if private:
-        question = message.text
+        question = question_text(message) or ""
     else:
         found = addressed_text(message, context.bot.username, context.bot.id)
         if found is None:
@@ -88,15 +128,20 @@ async def on_text(update: Update, context: BotContext) -> None:
             )
         await reply_rendered(message, Rendered.of(escape(hint)), quote=not private)
         return
-    if private and await handoff.intercept(update, context):
+    if private and await handoff.intercept(update, context, question):
         return  # the question for, or a message to, the team (human handoff)
     desk = context.desk
-    reply = await asyncio.to_thread(desk.reply, question, preferred_language=lang)
+    reply = await desk_reply(context, message.chat_id, question, lang)
     user_id = user.id if user else None
-    await record_reply(context, reply, user_id, event=("text", message.chat_id, message.message_id))
+    await record_reply(context, reply, user_id, event=_event(message))
+    rendered = render_reply(reply, desk.tree)
+    if reply.kind == "unanswered" and reply.out_of_scope is None:
+        # recorded just above (the outbox keeps it until the database takes it)
+        noted = f"\n\n<i>{escape(noted_text(reply.language))}</i>"
+        rendered = Rendered((rendered.parts[0] + noted, *rendered.parts[1:]), rendered.keyboard)
     # a check-in quotes the message: its "I'm OK" button reads the question back from there
     quote = not private or reply.is_checkin
-    sent = await reply_rendered(message, render_reply(reply, desk.tree), quote=quote)
+    sent = await reply_rendered(message, rendered, quote=quote)
     if reply.kind == "clarify":
         remember_question(context, sent.message_id, reply, user_id)
     elif reply.kind == "unanswered" and private:
@@ -104,10 +149,15 @@ async def on_text(update: Update, context: BotContext) -> None:
 
 
 async def on_non_text(update: Update, context: BotContext) -> None:
-    """Stickers, photos, voice messages ...: the bot reads text only (private chats)."""
+    """Stickers, photos without a caption, voice messages ...: the bot reads text only
+    (private chats)."""
     message = update.effective_message
     if message is None:
         return
     lang = await user_language(update, context)
-    text = gettext(lang, "Sorry, I can only read text messages. Please type your question.")
+    text = gettext(
+        lang,
+        "Sorry, I can only read text. Please type your question, or write it as the "
+        "caption of your photo.",
+    )
     await reply_rendered(message, Rendered.of(escape(text)))

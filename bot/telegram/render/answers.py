@@ -241,14 +241,26 @@ def clarify_keyboard(reply: Reply, tree: FaqTree) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-def unanswered_keyboard(lang: str) -> InlineKeyboardMarkup:
-    """What to do next after a question the bot could not answer."""
-    return InlineKeyboardMarkup(
-        [
-            [_button(gettext(lang, "📚 Browse topics"), cb.encode("topics"))],
-            [_button(gettext(lang, "🙋 Talk to a person"), cb.encode("human"))],
-        ]
+def topic_rows(tree: FaqTree, lang: str) -> list[list[InlineKeyboardButton]]:
+    """The welcome topics the tree has, two buttons a row."""
+    present = set(tree.categories())
+    topics = [c for c in WELCOME_TOPICS if c in present]
+    return [
+        [_button(category_name(c, lang), cb.encode("topic", c)) for c in topics[i : i + 2]]
+        for i in range(0, len(topics), 2)
+    ]
+
+
+def unanswered_keyboard(lang: str, tree: FaqTree | None = None) -> InlineKeyboardMarkup:
+    """What to do next after a question the bot could not answer: the topics it covers
+    (the whole list without a tree) and a person."""
+    rows = (
+        topic_rows(tree, lang)
+        if tree is not None
+        else [[_button(gettext(lang, "📚 Browse topics"), cb.encode("topics"))]]
     )
+    rows.append([_button(gettext(lang, "🙋 Talk to a person"), cb.encode("human"))])
+    return InlineKeyboardMarkup(rows)
 
 
 def checkin_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
@@ -270,7 +282,7 @@ def render_reply(reply: Reply, tree: FaqTree) -> Rendered:
     if reply.kind == "clarify":
         return Rendered.of(reply.text, clarify_keyboard(reply, tree))
     if reply.kind == "unanswered":
-        return Rendered.of(reply.text, unanswered_keyboard(reply.language))
+        return Rendered.of(reply.text, unanswered_keyboard(reply.language, tree))
     if reply.kind == "checkin":
         return Rendered.of(reply.text, checkin_keyboard(reply))
     # safety: nothing but the crisis answer; smalltalk: just the short reply
@@ -292,12 +304,7 @@ def welcome(lang: str, first_name: str | None, tree: FaqTree) -> Rendered:
         "about housing, the Leiden International Centre, eduroam or student well-being, "
         "in your own words and your own language, or pick a topic below.",
     )
-    present = set(tree.categories())
-    topics = [c for c in WELCOME_TOPICS if c in present]
-    rows = [
-        [_button(category_name(c, lang), cb.encode("topic", c)) for c in topics[i : i + 2]]
-        for i in range(0, len(topics), 2)
-    ]
+    rows = topic_rows(tree, lang)
     rows.append(
         [
             _button(

@@ -272,7 +272,11 @@ async def test_contact_falls_back_to_how_to_reach_people(
         calls = await driver.text(user, "/contact")
     [reply] = sent(calls)
     assert "hc:anon" not in data_of(reply)
-    assert "112" in reply["text"]  # the minimal tree has no general-human entry: the fallback
+    if where == "group":  # a link to the private chat, where the handoff can start
+        [button] = reply["reply_markup"]["inline_keyboard"][0]
+        assert button["url"].endswith("?start=contact")
+    else:  # the minimal tree has no general-human entry: the fallback
+        assert "112" in reply["text"]
 
 
 async def test_long_messages_fit_both_ways(

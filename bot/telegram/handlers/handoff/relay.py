@@ -66,12 +66,12 @@ async def _staff_note(context: BotContext, link: HandoffLink, text: str) -> None
 # ---------------------------------------------------------------------- the user's messages
 
 
-async def intercept(update: Update, context: BotContext) -> bool:
-    """A private text message: the question the bot was waiting for, or a message for the
-    team during an open handoff (True: handled, the desk must not answer it). A crisis
-    message is passed on too, and also gets the crisis answer at once."""
+async def intercept(update: Update, context: BotContext, text: str) -> bool:
+    """A private message (its ``text``, or caption): the question the bot was waiting for, or
+    a message for the team during an open handoff (True: handled, the desk must not answer
+    it). A crisis message is passed on too, and also gets the crisis answer at once."""
     message, user, chat = update.effective_message, update.effective_user, update.effective_chat
-    if message is None or message.text is None or user is None or chat is None:
+    if message is None or user is None or chat is None:
         return False
     if not available(context, chat):
         return False
@@ -87,7 +87,7 @@ async def intercept(update: Update, context: BotContext) -> bool:
         if link is None:
             return False
     lang = await user_language(update, context)
-    reply = await asyncio.to_thread(context.desk.reply, message.text, preferred_language=lang)
+    reply = await asyncio.to_thread(context.desk.reply, text, preferred_language=lang)
     if reply.kind == "safety":  # never hold the crisis answer back
         await reply_rendered(message, render_reply(reply, context.desk.tree))
         await record_reply(
@@ -97,13 +97,13 @@ async def intercept(update: Update, context: BotContext) -> bool:
         if waiting is None:  # unreachable: no link means the bot was waiting
             raise RuntimeError("a handoff message with neither a link nor a wait")
         await _post_typed_question(
-            context, message, user, chat, message.text, waiting, reply.language, lang
+            context, message, user, chat, text, waiting, reply.language, lang
         )
         return True
     try:
         await context.bot.send_message(
             link.staff_chat_id,
-            handoff_follow_up_message(link.id, link.language, message.text),
+            handoff_follow_up_message(link.id, link.language, text),
             reply_to_message_id=link.staff_message_id,
         )
     except TelegramError:
