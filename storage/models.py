@@ -150,6 +150,27 @@ class Handoff(Base):
     staff_message_id: Mapped[int] = mapped_column(BigInteger)
     opened_at: Mapped[datetime] = mapped_column(index=True)
     closed_at: Mapped[datetime | None]
+    #: the last message either way (None: none since it was opened); for the idle close
+    last_activity_at: Mapped[datetime | None]
+
+
+class ConversationState(Base):
+    """Short-lived state of a conversation, so that a restart or another replica keeps it: the
+    question behind a "did you mean" message, a pending handoff consent, the last question
+    and the last answer (for a handoff and for follow-ups). ``ref`` names the item: the
+    hashed message for a "did you mean", else the user's hash (one of that kind per user).
+    Rows expire (``expires_at``) and go with ``forget_user``."""
+
+    __tablename__ = "conversation_state"
+    __table_args__ = (UniqueConstraint("kind", "ref"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_hash: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    ref: Mapped[str] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class ProcessedRecord(Base):
@@ -172,6 +193,7 @@ def utcnow() -> datetime:
 __all__ = [
     "STATUSES",
     "Base",
+    "ConversationState",
     "DailyCounter",
     "Feedback",
     "Handoff",

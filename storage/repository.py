@@ -18,12 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
     Base,
+    ConversationState,
     DailyCounter,
     Feedback,
     Handoff,
     ProcessedRecord,
     UnansweredQuestion,
     UserPreference,
+    utcnow,
 )
 from storage.records import (
     CounterRecord,
@@ -188,7 +190,7 @@ async def get_language(session: AsyncSession, *, user_hash: str) -> str | None:
 async def delete_user(session: AsyncSession, *, user_hash: str) -> int:
     """Delete every row linked to ``user_hash``; returns how many."""
     deleted = 0
-    for model in (UnansweredQuestion, Feedback, UserPreference, Handoff):
+    for model in (UnansweredQuestion, Feedback, UserPreference, Handoff, ConversationState):
         deleted += await _rowcount(
             session,
             delete(model)
@@ -225,6 +227,11 @@ async def purge(session: AsyncSession, *, before: datetime) -> int:
     await session.execute(
         delete(ProcessedRecord)
         .where(ProcessedRecord.created_at < before)
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(  # short-lived conversation state: gone once expired
+        delete(ConversationState)
+        .where(ConversationState.expires_at <= utcnow())
         .execution_options(synchronize_session=False)
     )
     return deleted

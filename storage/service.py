@@ -29,7 +29,8 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from faq.normalise import normalise
-from storage import repository
+from storage import conversation, repository
+from storage.conversation import ConversationStore
 from storage.engine import create_engine, redact, session_factory, sqlite_path
 from storage.errors import StorageError, StorageUnavailable, describe, is_unavailable
 from storage.grouping import Cluster, group_rows
@@ -180,6 +181,10 @@ class Storage:
         # SQLite's busy handler keeps them in order and fast.
         self._write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
         self._outbox = Outbox(self._write_batch, spool_path=spool_path, is_permanent=_permanent)
+        #: conversation state that survives a restart (storage/conversation.py)
+        self.conversation = ConversationStore(
+            self._sessions, lambda: self._writing(self._busy_timeout), hasher
+        )
         self._closing = False
         self._closed = False
 
@@ -630,6 +635,16 @@ class Storage:
         """Mark a handoff as finished; an unknown or closed one is left alone."""
         async with self._guarded(), self._writing(self._busy_timeout) as session:
             await repository.close_handoff(session, handoff_id=handoff_id, closed_at=utcnow())
+
+    async def touch_handoff(self, *, handoff_id: int) -> None:
+        """A message went either way in the handoff (its idle time starts again)."""
+        async with self._guarded(), self._writing(self._busy_timeout) as session:
+            await conversation.touch_handoff(session, handoff_id=handoff_id, at=utcnow())
+
+    async def idle_handoffs(self, *, since: datetime) -> list[HandoffLink]:
+        """Open handoffs without a message since ``since``."""
+        async with self._guarded(), self._sessions() as session:
+            return [_link(h) for h in await conversation.idle_handoffs(session, before=since)]
 
     async def recent_handoffs(self, *, user_id: int, since: datetime) -> int:
         """How many handoffs the user opened since ``since`` (for rate limiting)."""
