@@ -29,6 +29,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from faq.normalise import normalise
+from faq.scrub import scrub
 from storage import conversation, repository
 from storage.conversation import ConversationStore
 from storage.engine import create_engine, redact, session_factory, sqlite_path
@@ -343,8 +344,8 @@ class Storage:
         reason: str = "unanswered",
         key: str | None = None,
     ) -> None:
-        """Keep a question the bot could not answer (or a "none of these"); never raises
-        because of the database. ``user_id`` is None for the command line. ``key`` (from
+        """Keep a question the bot could not answer (or a "none of these"), scrubbed of
+        personal data (:func:`faq.scrub.scrub`); never raises because of the database. ``user_id`` is None for the command line. ``key`` (from
         :meth:`event_key`) keeps a question that is handled twice (a redelivered update)
         once; by default every call is a new record.
         """
@@ -355,7 +356,8 @@ class Storage:
                 key=key or new_key(),
                 created_at=utcnow(),
                 user_hash=None if user_id is None else self._hasher.user(user_id),
-                text=clean(text, MAX_TEXT),
+                # personal data never reaches the spool, the database or the staff chat
+                text=clean(scrub(text), MAX_TEXT),
                 language=clean(language, _LANGUAGE_CHARS),
                 candidates=tuple(
                     (clean(str(entry), _ENTRY_CHARS), _score(score))

@@ -7,6 +7,7 @@ import hmac
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import aiosqlite
 import pytest
 from storage_testlib import SECRET, query
 
@@ -147,3 +148,45 @@ async def test_retention_days_is_configurable(tmp_path: Path) -> None:
         assert await storage.purge(now=now + timedelta(days=31)) == 1
     with pytest.raises(ValueError, match="retention"):
         await Storage.open(url, hash_secret=SECRET, retention_days=0)
+
+
+PERSONAL_QUESTION = (
+    "My landlord at Breestraat 12a, 2311 CS wants the deposit on NL91 ABNA 0417 1643 00; "
+    "reach me at anna.devries@example.org or +31 6 12345678"
+)
+PERSONAL_PARTS = ("Breestraat", "2311 CS", "NL91", "anna.devries", "12345678", "example.org")
+
+
+async def test_personal_data_reaches_neither_the_spool_nor_the_database(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    path = data / "welcomebot.sqlite3"
+    url = f"sqlite+aiosqlite:///{path}"
+    storage = await Storage.open(url, hash_secret=SECRET, busy_timeout=0.1, flush_timeout=0.2)
+    # the database is locked: the record waits, and at close it is spooled
+    lock = await aiosqlite.connect(path, isolation_level=None, timeout=10)
+    await lock.execute("BEGIN EXCLUSIVE")
+    await storage.record_unanswered(
+        user_id=USER_ID, text=PERSONAL_QUESTION, language="en", candidates=[]
+    )
+    spool = storage.spool_path
+    await storage.close()
+    spooled = spool.read_text(encoding="utf-8")
+    assert "[address]" in spooled
+    assert "[phone]" in spooled
+    for part in PERSONAL_PARTS:
+        assert part not in spooled
+    await lock.execute("COMMIT")
+    await lock.close()
+
+    storage = await Storage.open(url, hash_secret=SECRET)
+    assert await storage.flush(5)
+    (row,) = await storage.unanswered_rows()
+    await storage.close()
+    assert row.text == (
+        "My landlord at [address], [postcode] wants the deposit on [iban]; "
+        "reach me at [email] or [phone]"
+    )
+    blob = b"".join(p.read_bytes() for p in data.iterdir() if p.is_file())
+    for part in PERSONAL_PARTS:
+        assert part.encode() not in blob

@@ -41,9 +41,8 @@ from bot.telegram.handlers import curation
 from bot.telegram.handlers.common import answer_query
 from bot.telegram.jobs.digest import post_digest, schedule_digest
 from bot.telegram.jobs.faq_reload import reload_faq, start_watching
+from bot.telegram.render.staff import escape, unanswered_message
 from bot.telegram.render.staff import stats_message as render_stats
-from bot.telegram.render.staff import unanswered_message
-from faq.markup import escape
 from storage import StorageUnavailable
 
 log = logging.getLogger(__name__)

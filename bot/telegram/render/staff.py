@@ -2,7 +2,9 @@
 reload reports and handoff notes.
 
 Staff texts are English only (the welfare team's working language) and never go through
-gettext. Everything that came from a user or a file is HTML-escaped here. Times are shown in
+gettext. Everything that came from a user or a file is HTML-escaped here, without control
+and bidi-override characters (:func:`escape`); stored questions are shown scrubbed of
+personal data (:func:`sample`) even if they were stored before scrubbing. Times are shown in
 Leiden's time zone (:data:`STAFF_TZ`); storage days are UTC days and are labelled as such.
 """
 
@@ -22,8 +24,9 @@ from bot.core.text import one_line as text_one_line
 from bot.telegram import callback_data as cb
 from bot.telegram.render.answers import MAX_MESSAGE_CHARS, visible_length
 from faq.loader import FaqProblem
-from faq.markup import escape
+from faq.markup import escape as escape_html
 from faq.models import LANGUAGES, FaqTree
+from faq.scrub import scrub, strip_controls
 from storage import DayCounts, Stats, UnansweredGroup
 
 log = logging.getLogger(__name__)
@@ -42,6 +45,17 @@ MAX_PROBLEMS_SHOWN = 25
 
 #: The staff's time zone (the digest runs at DIGEST_TIME in it).
 STAFF_TZ = LEIDEN_TZ
+
+
+def escape(text: str) -> str:
+    """``text`` HTML-escaped, without control and bidi characters (an RTL override in a
+    user's text must not turn the staff's view round)."""
+    return escape_html(strip_controls(text))
+
+
+def sample(text: str) -> str:
+    """A stored question for a staff view: on one line, shortened, scrubbed, escaped."""
+    return escape(one_line(scrub(text)))
 
 
 def one_line(text: str, width: int = MAX_SAMPLE_CHARS) -> str:
@@ -68,7 +82,7 @@ def _group_lines(number: int, group: UnansweredGroup) -> list[str]:
         f"last seen {local_time(group.last_seen)} · id {group.id}"
     )
     lines = [head]
-    lines += [f"• {escape(one_line(sample))}" for sample in group.samples]
+    lines += [f"• {sample(text)}" for text in group.samples]
     if group.candidates:
         closest = ", ".join(f"{entry} {score:.0f}" for entry, score in group.candidates[:2])
         lines.append(f"<i>closest: {escape(closest)}</i>")
@@ -198,7 +212,7 @@ def digest_message(digest: Digest) -> str:
         )
         items = [
             f"• ×{g.count} {escape(', '.join(g.languages))}: "
-            f"{escape(one_line(g.samples[0] if g.samples else ''))} (id {g.id})"
+            f"{sample(g.samples[0] if g.samples else '')} (id {g.id})"
             for g in digest.new_groups
         ]
         lines += _more(items, len(items))
