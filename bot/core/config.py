@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     )
     staff_chat_id: int | None = None
     staff_user_ids: str = ""
+    # administrators of the staff chat count as staff too (besides STAFF_USER_IDS)
+    staff_chat_admins: bool = False
     hash_secret: SecretStr | None = None
     retention_days: int = Field(default=180, ge=1)
     webhook_url: str | None = None

@@ -12,8 +12,8 @@ short ``<prefix>:<argument>`` strings:
 - ``topic:<category>``: the questions of one category (edits the message in place)
 - ``ta:<entry>[:<xx>]``: an answer inside the topic browser (edits the message in place)
 - ``langs``: the language picker
-- ``lang:<xx>``: choose the interface language
-- ``forget:yes``: confirm /forget (``forget:no`` cancels)
+- ``lang:<xx>[:<owner>]``: choose the interface language
+- ``forget:yes[:<owner>]``: confirm /forget (``forget:no`` cancels)
 - ``human``: "talk to a person"
 - ``hc:<anon|name|no>``: the user's answer to the handoff consent question (send anonymously,
   send with my first name, cancel)
@@ -28,6 +28,10 @@ short ``<prefix>:<argument>`` strings:
 - ``soos:<id>``: staff chat, "out of scope" for question ``<id>``: shows the out-of-scope groups
 - ``soosg:<id>.<group>``: staff chat, write question ``<id>`` into that out-of-scope group
   (``<group>`` is the group id, or ``#`` and a digest of it when too long)
+
+``<owner>`` is the Telegram id of the person the buttons were shown to: in a group only they
+may press them (:mod:`bot.telegram.callback_owner`). It is a number Telegram already shows
+every member of the group (it is the sender of the command), not user text.
 
 The language (``:<xx>``, optional) keeps a conversation in the language the answer was given
 in (the question's language, which may differ from the user's setting); without it the
@@ -95,6 +99,12 @@ class Callback:
     language: str | None = None
     #: the crisis category a check-in button carries (``ci:u:<xx>:<category>``)
     category: str | None = None
+    #: who may press it (owned kinds), None when the button names no owner
+    owner: int | None = None
+
+
+#: An owner id: a positive Telegram id (at most 16 digits; they fit in 52 bits).
+_OWNER = re.compile(r"^[1-9][0-9]{0,15}$")
 
 
 def _digest(entry_id: str) -> str:
@@ -118,6 +128,8 @@ class ButtonKind:
     digestible: ClassVar[bool] = False
     #: A trailing ``:1`` / ``:0`` flag is required.
     flagged: ClassVar[bool] = False
+    #: A trailing ``:<owner id>`` may name the only person who may press it.
+    owned: ClassVar[bool] = False
 
     def __init_subclass__(cls, *, action: Action, prefix: str, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -133,14 +145,25 @@ class ButtonKind:
         return True
 
     @classmethod
-    def pack(cls, arg: str = "", flag: bool | None = None, *, language: str | None = None) -> str:
+    def pack(
+        cls,
+        arg: str = "",
+        flag: bool | None = None,
+        *,
+        language: str | None = None,
+        owner: int | None = None,
+    ) -> str:
         """The ``callback_data`` for one button (always at most :data:`MAX_BYTES` bytes)."""
         if cls.bare:
             return cls.prefix
         if language is not None and (not cls.entry or not _LANG.match(language)):
             raise ValueError(f"no language on {cls.action} buttons, or a bad one: {language!r}")
-        suffix = (f":{language}" if language else "") + (
-            "" if flag is None else (":1" if flag else ":0")
+        if owner is not None and (not cls.owned or not _OWNER.match(str(owner))):
+            raise ValueError(f"no owner on {cls.action} buttons, or a bad one: {owner!r}")
+        suffix = (
+            (f":{language}" if language else "")
+            + ("" if flag is None else (":1" if flag else ":0"))
+            + ("" if owner is None else f":{owner}")
         )
         data = f"{cls.prefix}:{arg}{suffix}"
         if len(data.encode("utf-8")) > MAX_BYTES:
@@ -154,6 +177,11 @@ class ButtonKind:
         """The press behind the data after ``<prefix>:``, or None when it is not valid."""
         if cls.bare:
             return Callback(cls.action) if not rest else None
+        owner: int | None = None
+        if cls.owned:
+            head, _, tail = rest.rpartition(":")
+            if head and _OWNER.match(tail):
+                rest, owner = head, int(tail)
         flag: bool | None = None
         if cls.flagged:
             rest, _, value = rest.rpartition(":")
@@ -167,7 +195,7 @@ class ButtonKind:
                 rest, language = head, tail
         if not rest or ":" in rest or not cls.accepts(rest):
             return None
-        return Callback(cls.action, rest, flag, language)
+        return Callback(cls.action, rest, flag, language, owner=owner)
 
 
 #: Every kind by its action, and by its prefix (filled as the kinds below are declared).
@@ -224,11 +252,15 @@ class Languages(ButtonKind, action="langs", prefix="langs"):
 
 
 class Language(ButtonKind, action="lang", prefix="lang"):
-    """``lang:<xx>``: choose the interface language."""
+    """``lang:<xx>[:<owner>]``: choose the interface language."""
+
+    owned = True
 
 
 class Forget(ButtonKind, action="forget", prefix="forget"):
-    """``forget:yes`` confirms /forget, ``forget:no`` cancels."""
+    """``forget:yes[:<owner>]`` confirms /forget, ``forget:no`` cancels."""
+
+    owned = True
 
     @classmethod
     def accepts(cls, arg: str) -> bool:
@@ -370,10 +402,19 @@ STAFF_ACTIONS = frozenset(
 
 
 def encode(
-    action: Action, arg: str = "", flag: bool | None = None, *, language: str | None = None
+    action: Action,
+    arg: str = "",
+    flag: bool | None = None,
+    *,
+    language: str | None = None,
+    owner: int | None = None,
 ) -> str:
     """The ``callback_data`` for one button (always at most 64 bytes)."""
-    return KINDS[action].pack(arg, flag, language=language)
+    return KINDS[action].pack(arg, flag, language=language, owner=owner)
+
+
+#: Actions whose buttons name their owner (``:<owner id>``).
+OWNED_ACTIONS = frozenset(action for action, kind in KINDS.items() if kind.owned)
 
 
 def decode(data: str | None) -> Callback | None:

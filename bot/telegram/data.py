@@ -46,6 +46,8 @@ class BotData:
     faq_pending: Snapshot | None = None
     #: One FAQ reload at a time.
     faq_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    #: The staff chat's administrators and when they were read (:mod:`bot.telegram.staff_auth`).
+    staff_admins: tuple[float, frozenset[int]] | None = None
 
 
 def _handoff_state() -> HandoffState:

@@ -478,6 +478,8 @@ class BotApiServer:
         self.inline_queries: dict[str, _Query] = {}
         self.webhook: JSON | None = None
         self.webhook_error: str | None = None
+        #: administrators per chat id (getChatAdministrators), users as JSON
+        self.chat_admins: dict[int, list[JSON]] = {}
         #: files the bot uploaded, by file_id
         self.files: dict[str, Upload] = {}
         #: faults queued per method (canonical name), taken one per call
@@ -1186,6 +1188,34 @@ class BotApiServer:
                 "button": button,
             }
         return True
+
+    def api_getchatadministrators(self, p: Params) -> list[JSON]:
+        chat_id = p.int("chat_id", required=True)
+        with self.cond:
+            if chat_id not in self.chats:
+                raise ApiError("Bad Request: chat not found")
+            return [
+                {"status": "administrator" if i else "creator", "user": user, "is_anonymous": False}
+                | (
+                    {}
+                    if not i
+                    else {
+                        "can_be_edited": False,
+                        "can_manage_chat": True,
+                        "can_change_info": True,
+                        "can_delete_messages": True,
+                        "can_invite_users": True,
+                        "can_restrict_members": True,
+                        "can_pin_messages": True,
+                        "can_promote_members": False,
+                        "can_manage_video_chats": True,
+                        "can_post_stories": False,
+                        "can_edit_stories": False,
+                        "can_delete_stories": False,
+                    }
+                )
+                for i, user in enumerate(self.chat_admins.get(int(chat_id), []))
+            ]
 
     def api_sendchataction(self, p: Params) -> bool:
         with self.cond:

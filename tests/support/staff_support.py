@@ -11,6 +11,8 @@ from storage import Storage
 
 STAFF_CHAT_ID = -100900
 STAFF_USER_ID = 4242
+#: In STAFF_USER_IDS too, and the one who works in the staff chat in the tests.
+STAFF_MEMBER_ID = 5001
 #: Nonsense the minimal tree cannot answer (each its own group).
 GIBBERISH = ("qwertzuiop asdfghjkl yxcvbnm", "blorptastic frumious bandersnatch")
 

@@ -55,3 +55,17 @@ def test_a_kind_declared_twice_is_an_error() -> None:
             bare = True
 
     assert cb.KINDS["human"] is cb.Human
+
+
+def test_owned_buttons_carry_their_owner() -> None:
+    assert cb.encode("forget", "yes", owner=987654321) == "forget:yes:987654321"
+    assert cb.decode("forget:yes:987654321") == cb.Callback("forget", "yes", owner=987654321)
+    assert cb.decode("lang:nl:42") == cb.Callback("lang", "nl", owner=42)
+    # buttons from before owners were packed still parse, without an owner
+    assert cb.decode("forget:yes") == cb.Callback("forget", "yes")
+    # a forged owner that is no Telegram id is no button at all
+    for forged in ("forget:yes:0", "forget:yes:-5", "lang:nl:" + "9" * 21, "forget:yes:1:2"):
+        assert cb.decode(forged) is None, forged
+    with pytest.raises(ValueError, match="owner"):
+        cb.encode("answer", "housing-scams", owner=1)
+    assert cb.OWNED_ACTIONS == {"forget", "lang"}

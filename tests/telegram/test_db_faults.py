@@ -62,7 +62,7 @@ async def conversation_during_outage(
         assert [c.method for c in calls] == ["answerCallbackQuery"]
         assert time.monotonic() - started < QUICK + 1
         [picker] = sent(await driver.text(user, "/language"))
-        calls = await driver.press(picker, "lang:nl", user)
+        calls = await driver.press(picker, f"lang:nl:{user['id']}", user)
         assert "answerCallbackQuery" in [c.method for c in calls]
         # again, to prove nothing was written twice when the outbox retried
         for i, text in enumerate(questions):

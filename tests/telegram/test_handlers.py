@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from botapi_server import BotApiServer, parse_html
+from staff_support import forge_press
 from tg_support import RETENTION_DAYS, Driver, buttons, data_of, sent
 
 from bot.core import i18n
@@ -220,11 +221,11 @@ async def test_language_choice_is_stored_and_confirmed(
 ) -> None:
     user = fake.user()
     [picker] = sent(await driver.text(user, "/language"))
-    assert data_of(picker) == [f"lang:{code}" for code in LANGUAGES]
+    assert data_of(picker) == [f"lang:{code}:{user['id']}" for code in LANGUAGES]
     labels = [b["text"] for b in buttons(picker)]
     assert "✓ English" in labels
     assert language_name("zh") in labels
-    calls = await driver.press(picker, "lang:de", user)
+    calls = await driver.press(picker, f"lang:de:{user['id']}", user)
     [edit] = [c for c in calls if c.method == "editMessageText"]
     assert language_name("de") in edit.result["text"]
     assert await storage.get_language(user_id=user["id"]) == "de"
@@ -248,11 +249,11 @@ async def test_forget_deletes_after_confirmation(
     user = fake.user()
     await storage.set_language(user_id=user["id"], language="nl")
     [question] = sent(await driver.text(user, "/forget"))
-    assert data_of(question) == ["forget:yes", "forget:no"]
-    calls = await driver.press(question, "forget:no", user)
+    assert data_of(question) == [f"forget:yes:{user['id']}", f"forget:no:{user['id']}"]
+    calls = await driver.press(question, f"forget:no:{user['id']}", user)
     assert await storage.get_language(user_id=user["id"]) == "nl"
     [question] = sent(await driver.text(user, "/forget"))
-    calls = await driver.press(question, "forget:yes", user)
+    calls = await driver.press(question, f"forget:yes:{user['id']}", user)
     [edit] = [c for c in calls if c.method == "editMessageText"]
     done = i18n.ngettext(  # in the language chosen before the deletion
         "nl",
@@ -566,7 +567,7 @@ async def test_a_failing_button_is_still_answered_once(
     user = fake.user()
     [picker] = sent(await driver.text(user, "/language"))
     monkeypatch.setattr(storage, "set_language", broken)
-    calls = await driver.press(picker, "lang:fr", user)
+    calls = await driver.press(picker, f"lang:fr:{user['id']}", user)
     assert [c.method for c in calls] == ["answerCallbackQuery", "sendMessage"]
     assert "went wrong" in calls[1].result["text"]
     assert any(r.name == "bot.errors" and r.exc_info for r in caplog.records)
@@ -595,3 +596,64 @@ async def test_a_press_too_old_to_answer_is_still_carried_out(
         ("editMessageText", True),
     ]
     fake.calls.remove(calls[0])  # the refused answer is the point of this test
+
+
+# ---------------------------------------------------------------------- buttons have owners
+
+
+def _alert(fake: BotApiServer, calls: list[Any]) -> dict[str, Any] | None:
+    [answer] = [c for c in calls if c.method == "answerCallbackQuery"]
+    return fake.callback_queries[answer.params["callback_query_id"]].answer
+
+
+async def test_someone_elses_forget_confirmation_is_refused_in_a_group(
+    driver: Driver, fake: BotApiServer, storage: Storage
+) -> None:
+    group = fake.group_chat()
+    alice, bob = fake.user(8101, "Alice"), fake.user(8102, "Bob")
+    await storage.set_language(user_id=alice["id"], language="nl")
+    await storage.set_language(user_id=bob["id"], language="de")
+    [prompt] = sent(await driver.text(alice, "/forget", group))
+    calls = await driver.press(prompt, f"forget:yes:{alice['id']}", bob)
+    answer = _alert(fake, calls)
+    assert answer is not None
+    assert answer["show_alert"] is True
+    assert not [c for c in calls if c.method in ("editMessageText", "sendMessage")]
+    assert await storage.get_language(user_id=bob["id"]) == "de"  # Bob's data stays
+    assert await storage.get_language(user_id=alice["id"]) == "nl"  # and so does Alice's
+    # an old button without an owner is refused in a group too: nobody can tell whose
+    forge_press(fake, prompt, "forget:yes", bob)
+    calls = await driver.deliver()
+    assert not [c for c in calls if c.method == "editMessageText"]
+    assert await storage.get_language(user_id=bob["id"]) == "de"
+    # Alice herself can
+    calls = await driver.press(prompt, f"forget:yes:{alice['id']}", alice)
+    assert [c for c in calls if c.method == "editMessageText"]
+    assert await storage.get_language(user_id=alice["id"]) is None
+
+
+async def test_someone_elses_language_menu_is_refused_in_a_group(
+    driver: Driver, fake: BotApiServer, storage: Storage
+) -> None:
+    group = fake.group_chat()
+    alice, bob = fake.user(8201, "Alice"), fake.user(8202, "Bob")
+    [picker] = sent(await driver.text(alice, "/language", group))
+    calls = await driver.press(picker, f"lang:it:{alice['id']}", bob)
+    answer = _alert(fake, calls)
+    assert answer is not None
+    assert answer["show_alert"] is True
+    assert not [c for c in calls if c.method == "editMessageText"]
+    assert await storage.get_language(user_id=bob["id"]) is None
+    assert await storage.get_language(user_id=alice["id"]) is None
+    await driver.press(picker, f"lang:it:{alice['id']}", alice)
+    assert await storage.get_language(user_id=alice["id"]) == "it"
+
+
+async def test_an_old_language_button_still_works_in_a_private_chat(
+    driver: Driver, fake: BotApiServer, storage: Storage
+) -> None:
+    user = fake.user(8301)
+    [picker] = sent(await driver.text(user, "/language"))
+    forge_press(fake, picker, "lang:es", user)  # what buttons said before owners were packed
+    await driver.deliver()
+    assert await storage.get_language(user_id=user["id"]) == "es"

@@ -120,7 +120,7 @@ async def test_a_failing_button_tells_nothing_either(
     user = fake.user(8003)
     [picker] = sent(await driver.text(user, "/language"))
     monkeypatch.setattr(storage, "set_language", broken)
-    calls = await driver.press(picker, "lang:de", user)
+    calls = await driver.press(picker, f"lang:de:{user['id']}", user)
     texts = [str(c.params.get("text") or "") for c in calls]
     assert GENERIC in texts
     assert not any("hunter2" in t or "UPDATE" in t for t in texts)

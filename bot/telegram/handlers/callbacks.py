@@ -12,6 +12,7 @@ from telegram.error import TelegramError
 
 from bot.core.i18n import format_number, gettext, language_name, ngettext
 from bot.telegram import callback_data as cb
+from bot.telegram import callback_owner
 from bot.telegram.context import BotContext
 from bot.telegram.handlers.checkin import on_checkin
 from bot.telegram.handlers.common import (
@@ -102,10 +103,22 @@ async def _answer(press: Press) -> None:
     await send_entry(press.message, press.context, entry, press.answer_language, press.user_id)
 
 
+def _not_theirs(press: Press) -> bool:
+    """Whether the "did you mean" question under the pressed message is someone else's."""
+    chat_data = press.context.chat_data
+    pending = chat_data.pending.get(press.message.message_id) if chat_data else None
+    owner = pending.user_id if pending is not None else None
+    return not callback_owner.belongs_to(owner, press.user_id, press.message.chat)
+
+
 async def _clarify(press: Press) -> None:
     entry = press.entry()
     if entry is None:
         await press.expired()
+        return
+    if _not_theirs(press):
+        press.answered = True
+        await callback_owner.not_yours(press.query, press.language)
         return
     await press.answer()
     take_question(press.context, press.message.message_id)
@@ -116,6 +129,10 @@ async def _clarify(press: Press) -> None:
 
 
 async def _none_of_these(press: Press) -> None:
+    if _not_theirs(press):
+        press.answered = True
+        await callback_owner.not_yours(press.query, press.language)
+        return
     await press.answer()
     pending = take_question(press.context, press.message.message_id)
     lang = pending.language if pending else press.language
@@ -197,7 +214,7 @@ async def _browse(press: Press) -> None:
 
 async def _languages(press: Press) -> None:
     await press.answer()
-    await reply_rendered(press.message, language_menu(press.language))
+    await reply_rendered(press.message, language_menu(press.language, owner=press.user_id))
 
 
 async def _set_language(press: Press) -> None:
@@ -277,6 +294,9 @@ async def on_callback(update: Update, context: BotContext) -> None:
     action = _ACTIONS.get(data.action) if data is not None else None
     if data is None or message is None or action is None:
         await _expired(query, language)
+        return
+    if callback_owner.refusal(data, query.from_user.id, message.chat) is not None:
+        await callback_owner.not_yours(query, language)  # and nothing else happens
         return
     press = Press(query, message, data, context, language)
     try:

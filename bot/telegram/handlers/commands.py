@@ -87,7 +87,11 @@ async def language(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    await reply_rendered(message, language_menu(await user_language(update, context)))
+    user = update.effective_user
+    await reply_rendered(
+        message,
+        language_menu(await user_language(update, context), owner=user.id if user else None),
+    )
 
 
 def privacy_text(lang: str, retention_days: int) -> str:
@@ -140,6 +144,8 @@ async def forget(update: Update, context: BotContext) -> None:
     if message is None:
         return
     lang = await user_language(update, context)
+    user = update.effective_user
+    owner = user.id if user else None
     question = gettext(
         lang,
         "This deletes everything I have stored about you: your questions, "
@@ -150,10 +156,11 @@ async def forget(update: Update, context: BotContext) -> None:
         [
             [
                 InlineKeyboardButton(
-                    gettext(lang, "Yes, delete my data"), callback_data=cb.encode("forget", "yes")
+                    gettext(lang, "Yes, delete my data"),
+                    callback_data=cb.encode("forget", "yes", owner=owner),
                 ),
                 InlineKeyboardButton(
-                    gettext(lang, "Cancel"), callback_data=cb.encode("forget", "no")
+                    gettext(lang, "Cancel"), callback_data=cb.encode("forget", "no", owner=owner)
                 ),
             ]
         ]

@@ -133,10 +133,13 @@ async def send_entry(
     return sent
 
 
-async def answer_query(query: CallbackQuery, text: str | None = None) -> None:
-    """Answer a button press; a press Telegram no longer accepts answers for (too old: the bot
-    was busy or down) is still carried out by the caller."""
+async def answer_query(
+    query: CallbackQuery, text: str | None = None, *, alert: bool = False
+) -> None:
+    """Answer a button press (``alert``: as a dialog the user must close); a press Telegram no
+    longer accepts answers for (too old: the bot was busy or down) is still carried out by
+    the caller."""
     try:
-        await query.answer(text)
+        await query.answer(text, show_alert=alert or None)
     except BadRequest as exc:
         log.info("could not answer a button press: %s", exc.message)

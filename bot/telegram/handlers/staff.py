@@ -2,12 +2,15 @@
 the last in :mod:`bot.telegram.handlers.curation`), /stats,
 /reload, /digest, the daily digest and the FAQ watcher.
 
-Staff are everyone in the staff chat (``STAFF_CHAT_ID``) and the users in ``STAFF_USER_IDS``
-in their private chat with the bot. For anyone else the staff commands do not exist: their
-handlers do not match, so such a message reaches the same "unknown command" fallback as any
-made-up command, and the reply (or, in groups, the silence) cannot tell them apart. A staff
-button pressed by anyone else (a forged callback) is answered without a word. The commands
-are advertised in the staff chat only (``setMyCommands`` with a chat scope).
+The staff tools live in the staff chat (``STAFF_CHAT_ID``) and in the private chats of the
+users in ``STAFF_USER_IDS``; elsewhere the staff commands do not exist: their handlers do not
+match, so such a message reaches the same "unknown command" fallback as any made-up command,
+and the reply (or, in groups, the silence) cannot tell them apart. Inside the staff chat a
+command or button counts only for a staff *person* (:mod:`bot.telegram.staff_auth`:
+``STAFF_USER_IDS``, or the chat's administrators with ``STAFF_CHAT_ADMINS``); any other
+member gets a short "staff only" answer and nothing changes. A staff button pressed outside
+the staff tools' chats (a forged callback) is answered without a word. The commands are
+advertised in the staff chat only (``setMyCommands`` with a chat scope).
 
 Staff texts are English (see :mod:`bot.telegram.render.staff`).
 """
@@ -15,7 +18,8 @@ Staff texts are English (see :mod:`bot.telegram.render.staff`).
 from __future__ import annotations
 
 import logging
-from typing import cast
+from collections.abc import Callable, Coroutine
+from typing import Any, cast
 
 from telegram import (
     BotCommand,
@@ -43,6 +47,7 @@ from bot.telegram.jobs.digest import post_digest, schedule_digest
 from bot.telegram.jobs.faq_reload import reload_faq, start_watching
 from bot.telegram.render.staff import escape, unanswered_message
 from bot.telegram.render.staff import stats_message as render_stats
+from bot.telegram.staff_auth import STAFF_ONLY, is_staff_person
 from storage import StorageUnavailable
 
 log = logging.getLogger(__name__)
@@ -57,6 +62,8 @@ STAFF_COMMANDS: tuple[tuple[str, str], ...] = (
 #: Groups read for /unanswered (all of them, in practice).
 MAX_GROUPS = 10_000
 _UNAVAILABLE = "⚠️ The database is not reachable right now; try again in a minute."
+#: The largest question id (an INTEGER column); a larger one in a button names nothing.
+MAX_QUESTION_ID = 2**31 - 1
 _STATUS_DONE = {
     "staff_resolve": ("resolved", "✅ Resolved"),
     "staff_ignore": ("ignored", "🚫 Ignored"),
@@ -144,7 +151,34 @@ async def digest(update: Update, context: BotContext) -> None:
         await context.bot.send_message(chat.id, _UNAVAILABLE)
 
 
-_COMMANDS = {"unanswered": unanswered, "stats": stats, "reload": reload, "digest": digest}
+Command = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
+
+
+def _staff_only(command: Command) -> Command:
+    """``command`` for staff persons; anyone else in the staff chat is told it is staff only."""
+
+    async def guarded(update: Update, context: BotContext) -> None:
+        if await is_staff_person(context, update.effective_user):
+            await command(update, context)
+            return
+        message = update.effective_message
+        if message is not None:
+            await _reply(message, STAFF_ONLY)
+
+    guarded.__doc__ = command.__doc__
+    guarded.__name__ = command.__name__
+    return guarded
+
+
+_COMMANDS = {
+    name: _staff_only(command)
+    for name, command in {
+        "unanswered": unanswered,
+        "stats": stats,
+        "reload": reload,
+        "digest": digest,
+    }.items()
+}
 
 
 # ---------------------------------------------------------------------- buttons
@@ -208,7 +242,9 @@ async def _draft(
 
 async def on_staff_button(update: Update, context: BotContext) -> None:
     """resolve / ignore / draft / out of scope under an /unanswered message (and the
-    out-of-scope group picker); anyone but staff gets a silent answer and nothing happens."""
+    out-of-scope group picker). Outside the staff tools' chats a press gets a silent answer;
+    a member of the staff chat who is not a staff person gets a "staff only" alert; either
+    way nothing happens."""
     query = update.callback_query
     if query is None:
         return
@@ -218,15 +254,22 @@ async def on_staff_button(update: Update, context: BotContext) -> None:
     if data is None or message is None or not is_staff(context.settings, chat, query.from_user):
         await answer_query(query)
         return
+    if not await is_staff_person(context, query.from_user):
+        await answer_query(query, STAFF_ONLY, alert=True)
+        return
+    question_id = int(data.arg.partition(".")[0])  # soosg: "<id>.<group>"
+    if question_id > MAX_QUESTION_ID:  # no such row can exist (and the database cannot bind it)
+        await answer_query(query, "That group no longer exists")
+        return
     try:
         if data.action == "staff_out_of_scope_group":
             await curation.write_group(query, context, data.arg)
         elif data.action == "staff_out_of_scope":
-            await curation.pick_group(query, message, context, int(data.arg))
+            await curation.pick_group(query, message, context, question_id)
         elif data.action == "staff_draft":
-            await _draft(query, message, context, int(data.arg))
+            await _draft(query, message, context, question_id)
         else:
-            await _set_status(query, message, context, data.action, int(data.arg))
+            await _set_status(query, message, context, data.action, question_id)
     except StorageUnavailable:
         await answer_query(query, "The database is not reachable right now")
     except TelegramError:

@@ -349,10 +349,14 @@ def browse_answer(reply: Reply, tree: FaqTree) -> Rendered:
     return Rendered.of(reply.text, InlineKeyboardMarkup(rows))
 
 
-def language_menu(current: str) -> Rendered:
-    """The language picker: each language named in itself, the current one ticked."""
+def language_menu(current: str, *, owner: int | None = None) -> Rendered:
+    """The language picker: each language named in itself, the current one ticked; only
+    ``owner`` (the person who asked for it) may press its buttons."""
     buttons = [
-        _button(("✓ " if lang == current else "") + language_name(lang), cb.encode("lang", lang))
+        _button(
+            ("✓ " if lang == current else "") + language_name(lang),
+            cb.encode("lang", lang, owner=owner),
+        )
         for lang in LANGUAGES
     ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]

@@ -69,7 +69,7 @@ async def test_language_choice_wins_and_survives_a_restart(
     async with running_bot(settings, bundled_desk, fake) as driver:
         [picker] = sent(await driver.text(user, "/language"))
         assert "Italiano" in labels(picker)
-        calls = await driver.press(picker, "lang:it", user)
+        calls = await driver.press(picker, f"lang:it:{user['id']}", user)
         [edit] = [c for c in calls if c.method == "editMessageText"]
         assert edit.result["text"] == "Fatto! D'ora in poi ti parlerò in italiano."
         [answer] = [c for c in calls if c.method == "answerCallbackQuery"]

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from botapi_server import BotApiServer
-from staff_support import STAFF_CHAT_ID, STAFF_USER_ID
+from staff_support import STAFF_CHAT_ID, STAFF_MEMBER_ID, STAFF_USER_ID
 from tg_support import (
     TOKEN,
     Driver,
@@ -41,7 +41,7 @@ def settings(tmp_path: Path, faq: Any) -> Settings:
         tmp_path,
         faq_dir=faq.root,
         staff_chat_id=STAFF_CHAT_ID,
-        staff_user_ids=str(STAFF_USER_ID),
+        staff_user_ids=f"{STAFF_USER_ID},{STAFF_MEMBER_ID}",
     )
 
 
@@ -91,8 +91,14 @@ def staff_chat(fake: BotApiServer) -> dict[str, Any]:
 
 @pytest.fixture
 def staff_member(fake: BotApiServer) -> dict[str, Any]:
-    """Someone in the staff chat (not in STAFF_USER_IDS: the chat makes them staff)."""
-    return fake.user(5001, "Sam", username="sam_welfare")
+    """A staff person in the staff chat (in STAFF_USER_IDS: being in the chat is not enough)."""
+    return fake.user(STAFF_MEMBER_ID, "Sam", username="sam_welfare")
+
+
+@pytest.fixture
+def chat_member(fake: BotApiServer) -> dict[str, Any]:
+    """Someone in the staff chat who is not staff (an intern, a volunteer)."""
+    return fake.user(5002, "Vic", username="vic_volunteer")
 
 
 @pytest.fixture

@@ -65,7 +65,7 @@ def staff_bot(api: BotApiServer, work: Path, faq_dir: Path) -> Iterator[BotProce
         api,
         work,
         STAFF_CHAT_ID=str(STAFF_CHAT_ID),
-        STAFF_USER_IDS=str(STAFF_USER_ID),
+        STAFF_USER_IDS=f"{STAFF_USER_ID},7002",
         FAQ_DIR=str(faq_dir),
     )
     with running_bot(api, env, work, "--watch-faq") as bot:
@@ -108,7 +108,7 @@ async def test_unanswered_question_is_resolved_from_the_staff_chat(
     refused = wait_call(api, staff_bot, sent_to(2101), since=mark).result
     assert refused["text"] == unknown["text"]
 
-    staff = api.user(7002, "Sam")  # in the staff chat: staff by being there
+    staff = api.user(7002, "Sam")  # in STAFF_USER_IDS, working in the staff chat
     listing = _in_staff_chat(api, staff_bot, "/unanswered", staff)
     assert QUESTION in listing["text"]
     assert f"sres:{group.id}" in button_data(listing)

@@ -43,6 +43,7 @@ from bot.telegram.render.staff import (
     handoff_follow_up_message,
     handoff_header,
 )
+from bot.telegram.staff_auth import STAFF_ONLY, is_staff_person
 from faq.markup import escape
 from storage import HandoffLink, StorageUnavailable
 
@@ -223,6 +224,9 @@ async def on_staff_reply(update: Update, context: BotContext) -> None:
         return
     if number is None:
         return  # a reply to some other message of the bot: staff talking among themselves
+    if not await is_staff_person(context, message.from_user):
+        await message.reply_text(STAFF_ONLY)  # a member of the staff chat, but not staff
+        return
     if link is None:
         await message.reply_text(
             f"🙋 <b>Handoff #{number}</b> · no longer exists (the user deleted their data, "
