@@ -36,8 +36,12 @@ from faq.loader import FaqLoadError
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-#: The largest webhook request accepted (Telegram's updates are a few kilobytes).
+#: The largest webhook request accepted (Telegram's updates are a few kilobytes); a larger
+#: one is read and thrown away, then answered 413.
 MAX_BODY_BYTES = 2 * 1024 * 1024
+#: Past this many bytes the connection is closed instead (after a 413 when the request
+#: announced its length).
+DISCARD_BYTES = 64 * 1024 * 1024
 #: Signals that stop the bot gracefully.
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 #: Start-up retries when the Bot API cannot be reached (polling; about a second apart).
@@ -116,8 +120,54 @@ def run(settings: Settings, *, webhook: bool) -> int:
 # ---------------------------------------------------------------------- webhook server
 
 
+#: Update fields holding a message, which Telegram always sends with its chat.
+_MESSAGE_FIELDS = (
+    "message",
+    "edited_message",
+    "channel_post",
+    "edited_channel_post",
+    "business_message",
+    "edited_business_message",
+)
+
+
+def _chatless(data: dict[str, Any]) -> bool:
+    """Whether a message in ``data`` lacks its chat (PTB would accept it, and every handler
+    that reads ``effective_chat`` would then meet None)."""
+    for name in _MESSAGE_FIELDS:
+        message = data.get(name)
+        if name in data and (
+            not isinstance(message, dict) or not isinstance(message.get("chat"), dict)
+        ):
+            return True
+    query = data.get("callback_query")
+    if isinstance(query, dict) and "message" in query:
+        message = query["message"]
+        return not isinstance(message, dict) or not isinstance(message.get("chat"), dict)
+    return False
+
+
+def parse_update(body: bytes, bot_app: BotApplication) -> Update | None:
+    """The update in a webhook body, or None when it is none: not JSON, not an object, nested
+    too deeply (RecursionError), or not shaped like an update (a message without its chat)."""
+    try:
+        data = json.loads(body)
+        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+            return None
+        if _chatless(data):
+            return None
+        return Update.de_json(data, bot_app.bot)
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        return None
+
+
+@tornado.web.stream_request_body
 class _WebhookHandler(tornado.web.RequestHandler):
-    """``POST`` from Telegram: check the secret token, queue the update."""
+    """``POST`` from Telegram: check the secret token, queue the update.
+
+    The body is streamed so that an oversized one gets a clean 413 instead of a reset
+    connection (tornado's own limit closes the connection without an answer).
+    """
 
     SUPPORTED_METHODS = ("POST",)
 
@@ -125,20 +175,38 @@ class _WebhookHandler(tornado.web.RequestHandler):
         """Tornado passes the route's arguments here."""
         self.bot_app = bot_app
         self.secret = secret.encode("utf-8")
+        self.chunks: list[bytes] = []
+        self.received = 0
+
+    def prepare(self) -> None:
+        """Before the body: refuse a body announced as far too large at once."""
+        if self.request.connection is not None:
+            self.request.connection.set_max_body_size(DISCARD_BYTES)  # type: ignore[attr-defined]
+        length = self.request.headers.get("Content-Length", "")
+        if length.isdigit() and int(length) > DISCARD_BYTES:
+            raise tornado.web.HTTPError(413)
+
+    def data_received(self, chunk: bytes) -> None:
+        """Keep the body up to :data:`MAX_BODY_BYTES`; count (and drop) the rest."""
+        self.received += len(chunk)
+        if self.received <= MAX_BODY_BYTES:
+            self.chunks.append(chunk)
+        else:
+            self.chunks = []
 
     async def post(self, *_: str) -> None:
-        """403 without the secret token, 400 for anything but an update, else 200."""
+        """403 without the secret token, 413 for a body over the limit, 400 for anything but
+        an update, else 200."""
         given = self.request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode("utf-8"), self.secret):
             log.warning(
                 "webhook request without the right secret token from %s", self.request.remote_ip
             )
             raise tornado.web.HTTPError(403)
-        try:
-            data = json.loads(self.request.body)
-            update = Update.de_json(data, self.bot_app.bot) if isinstance(data, dict) else None
-        except (ValueError, TypeError, KeyError):
-            update = None
+        if self.received > MAX_BODY_BYTES:
+            log.warning("webhook request of %d bytes refused (too large)", self.received)
+            raise tornado.web.HTTPError(413)
+        update = parse_update(b"".join(self.chunks), self.bot_app)
         if update is None:
             raise tornado.web.HTTPError(400)
         await self.bot_app.update_queue.put(update)
@@ -223,7 +291,7 @@ async def _webhook(application: BotApplication, settings: Settings) -> AsyncIter
         # settings_problem reports this before the bot starts; a named error, not an assert
         raise SettingsError("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET")
     secret = settings.webhook_secret.get_secret_value()
-    server = HTTPServer(webhook_app(application, secret), max_body_size=MAX_BODY_BYTES)
+    server = HTTPServer(webhook_app(application, secret), max_body_size=DISCARD_BYTES)
     server.listen(settings.webhook_port, address=settings.webhook_listen)
     try:
         await application.bot.set_webhook(

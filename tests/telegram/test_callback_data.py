@@ -68,4 +68,4 @@ def test_owned_buttons_carry_their_owner() -> None:
         assert cb.decode(forged) is None, forged
     with pytest.raises(ValueError, match="owner"):
         cb.encode("answer", "housing-scams", owner=1)
-    assert cb.OWNED_ACTIONS == {"forget", "lang"}
+    assert {"forget", "lang"} == cb.OWNED_ACTIONS

@@ -189,3 +189,32 @@ def test_the_bot_does_not_run_without_hash_secret(settings: Settings) -> None:
         )
         assert problem is not None
         assert "HASH_SECRET" in problem
+
+
+async def test_webhook_answers_wrong_bodies_with_the_right_status(
+    webhook: tuple[str, BotApplication], caplog: pytest.LogCaptureFixture
+) -> None:
+    base, app = webhook
+    headers = {SECRET_HEADER: "right_secret-1"}
+    deep = "[" * 100_000 + "]" * 100_000
+    nested_update = '{"update_id": 1, "message": ' + "{" + '"a":' * 50_000 + "1" + "}" * 50_001
+    async with httpx.AsyncClient(timeout=30) as client:
+        big = await client.post(f"{base}/hook", content=b"x" * (5 * 1024 * 1024), headers=headers)
+        assert big.status_code == 413
+        for body in (
+            deep,
+            nested_update,
+            '{"update_id": "one"}',
+            '{"message": {"text": "no update id"}}',
+            '{"update_id": 2, "message": {"message_id": 1, "date": 0, "text": "no chat"}}',
+            "[]",
+            "",
+        ):
+            response = await client.post(f"{base}/hook", content=body, headers=headers)
+            assert response.status_code == 400, body[:40]
+            assert "Traceback" not in response.text
+        # the connection is still good for the next request
+        ok = await client.post(f"{base}/hook", content='{"update_id": 3}', headers=headers)
+        assert ok.status_code == 200
+    assert app.update_queue.qsize() == 1
+    assert not [r for r in caplog.records if r.exc_info]
