@@ -301,8 +301,15 @@ class Checkin(ButtonKind, action="checkin", prefix="ci"):
     CODES: ClassVar[dict[str, str]] = {"unsafe": "u", "ok": "ok"}
 
     @classmethod
-    def pack(cls, arg: str = "", flag: bool | None = None, *, language: str | None = None) -> str:
-        """``ci:<u|ok>:<xx>``; :func:`checkin` adds a category."""
+    def pack(
+        cls,
+        arg: str = "",
+        flag: bool | None = None,
+        *,
+        language: str | None = None,
+        owner: int | None = None,
+    ) -> str:
+        """``ci:<u|ok>:<xx>``; :func:`checkin` adds a category (no owner: private chats only)."""
         return cls.pack_with(arg, language=language)
 
     @classmethod

@@ -259,7 +259,8 @@ async def on_staff_button(update: Update, context: BotContext) -> None:
         return
     question_id = int(data.arg.partition(".")[0])  # soosg: "<id>.<group>"
     if question_id > MAX_QUESTION_ID:  # no such row can exist (and the database cannot bind it)
-        await answer_query(query, "That group no longer exists")
+        single = data.action in ("staff_out_of_scope", "staff_out_of_scope_group")
+        await answer_query(query, f"That {'question' if single else 'group'} no longer exists")
         return
     try:
         if data.action == "staff_out_of_scope_group":
