@@ -12,7 +12,7 @@ import time
 
 from faq.loader import load_tree
 from faq.safety.crossval import cross_validate
-from faq.safety.detector import negatives
+from faq.safety.detector import as_model_sees, negatives
 from faq.safety.model import examples, fit
 
 
@@ -23,7 +23,7 @@ def main() -> None:
     parser.add_argument("--faq-dir", default=None)
     args = parser.parse_args()
     tree = load_tree(args.faq_dir)
-    data = examples(tree.safety_content.corpus.values(), negatives(tree))
+    data = as_model_sees(tree, examples(tree.safety_content.corpus.values(), negatives(tree)))
     started = time.perf_counter()
     fit(data)
     print(f"training on {len(data)} examples: {time.perf_counter() - started:.2f} s")

@@ -39,7 +39,7 @@ class Outcome:
     suggestions: tuple[str, ...]
     candidates: tuple[str, ...]
     language: str
-    names_113: bool = False  # an answer outside the welfare category that names 113
+    names_113: bool = False  # an ordinary answer (housing, LIC, eduroam) that names 113
 
 
 @dataclass

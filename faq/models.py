@@ -83,7 +83,8 @@ CRISIS_CATEGORIES: tuple[str, ...] = (
 class SafetyGrammar:
     """One language's crisis grammar (``safety/grammar/<lang>.yaml``): named word classes
     (``parts``), rules by category composed of them, risk rules (a check-in, not certainty),
-    idioms that only look alarming, and words that mark talk *about* a topic (a thesis, a film)."""
+    idioms that only look alarming (``not_crisis`` phrases, and ``innocent`` rules composed of
+    parts like the crisis rules), and words that mark talk *about* a topic (a thesis, a film)."""
 
     language: str
     parts: dict[str, tuple[str, ...]]
@@ -91,6 +92,8 @@ class SafetyGrammar:
     risk: tuple[str, ...] = ()
     not_crisis: tuple[str, ...] = ()
     context: tuple[str, ...] = ()
+    #: rules by kind (idiom, accident, departure ...) whose matches only look alarming
+    innocent: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

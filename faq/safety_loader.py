@@ -27,7 +27,7 @@ GRAMMAR_DIR = "grammar"
 CORPUS_DIR = "corpus"
 TEXTS_FILE = "replies.yaml"
 
-_GRAMMAR_KEYS = {"lang", "parts", "rules", "risk", "not_crisis", "context"}
+_GRAMMAR_KEYS = {"lang", "parts", "rules", "risk", "not_crisis", "context", "innocent"}
 _CORPUS_KEYS = {"lang", "crisis", "risk", "lookalikes"}
 _TEXTS_KEYS = {"checkin", "buttons", "leads"}
 _PART_REF = re.compile(r"\{(\w[\w-]*)\??\}")
@@ -76,12 +76,17 @@ def _grammar(doc: Doc, path: Path) -> SafetyGrammar | None:
             parts[str(name)] = doc_strings(doc, items, ("parts", str(name)), required=True)
     rules = _by_category(doc, data.get("rules"), "rules")
     risk = doc_strings(doc, data.get("risk"), ("risk",), required=False)
-    for category, patterns in [*rules.items(), ("risk", risk)]:
+    innocent = _innocent(doc, data.get("innocent"))
+    checked: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
+        *((("rules", c), p) for c, p in rules.items()),
+        (("risk",), risk),
+        *((("innocent", k), p) for k, p in innocent.items()),
+    ]
+    for where, patterns in checked:
         for i, pattern in enumerate(patterns):
             for ref in _PART_REF.findall(pattern):
                 if ref not in parts:
-                    where = ("risk", i) if category == "risk" else ("rules", category, i)
-                    doc.problem(where, f"unknown part {{{ref}}}")
+                    doc.problem((*where, i), f"unknown part {{{ref}}}")
     not_crisis: list[str] = []
     raw_idioms = data.get("not_crisis")
     if isinstance(raw_idioms, dict):  # grouped by kind (idiom, accident, ...) for staff
@@ -92,7 +97,20 @@ def _grammar(doc: Doc, path: Path) -> SafetyGrammar | None:
     context = doc_strings(doc, data.get("context"), ("context",), required=False)
     if lang is None or doc.problems:
         return None
-    return SafetyGrammar(lang, parts, rules, risk, tuple(not_crisis), context)
+    return SafetyGrammar(lang, parts, rules, risk, tuple(not_crisis), context, innocent)
+
+
+def _innocent(doc: Doc, raw: object) -> dict[str, tuple[str, ...]]:
+    """``innocent:`` rules grouped by a kind the staff choose (idiom, accident, departure)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        doc.problem(("innocent",), "must map kinds (idiom, accident, ...) to lists of rules")
+        return {}
+    return {
+        str(kind): doc_strings(doc, items, ("innocent", str(kind)), required=False)
+        for kind, items in raw.items()
+    }
 
 
 def _corpus(doc: Doc, path: Path) -> CrisisCorpus | None:

@@ -19,6 +19,7 @@ from faq.links import check_online, distinct_urls, link_errors
 from faq.lint import lint
 from faq.loader import FaqLoadError, load_tree
 from faq.models import LANGUAGES, FaqTree
+from faq.safety_eval import names_113
 
 
 def register(
@@ -143,9 +144,9 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _names_113(desk: Desk, reply: Reply) -> bool:
-    """An answer outside the welfare category that names 113 (they should not)."""
+    """An ordinary answer (housing, International Centre, eduroam) that names 113."""
     entry = desk.entry(reply.entry) if reply.kind == "answer" and reply.entry else None
-    return entry is not None and entry.category != "welfare" and "113" in reply.text
+    return entry is not None and names_113(entry.category, reply.text)
 
 
 # --------------------------------------------------------------------------- run

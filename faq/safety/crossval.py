@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from sklearn.model_selection import StratifiedKFold
 
 from faq.models import CRISIS_CATEGORIES, FaqTree
-from faq.safety.detector import CrisisDetector, negatives
+from faq.safety.detector import CrisisDetector, as_model_sees, negatives
 from faq.safety.model import NONE, RISK, Example, examples, fit
 
 FAQ = "faq-variant"
@@ -106,8 +106,9 @@ def cross_validate(tree: FaqTree, *, folds: int = 5, seed: int = 13) -> CvReport
     strata = [f"{e.label}/{e.language}" for e in data]
     report = CvReport()
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    seen = as_model_sees(tree, data)  # the model trains on what it is shown (innocent blanked)
     for train_idx, test_idx in splitter.split(data, strata):
-        model = fit([data[i] for i in train_idx])
+        model = fit([seen[i] for i in train_idx])
         detector = CrisisDetector(tree, model=model)
         for i in test_idx:
             example = data[i]

@@ -15,13 +15,14 @@ rules that only name the topic (``{topic}``) and the model, never a first-person
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
 from faq.models import LANGUAGES, FaqTree
 from faq.normalise import has_cjk, normalise, tokens
-from faq.safety.grammar import Grammar, Rule
-from faq.safety.model import CrisisModel, Prediction, examples, train
+from faq.safety.grammar import INNOCENT_MARK, Grammar, Rule
+from faq.safety.model import CrisisModel, Example, Prediction, examples, train
 from faq.safety.phrases import SafetyCheck
 
 Tier = Literal["crisis", "checkin", "none"]
@@ -64,10 +65,26 @@ def negatives(tree: FaqTree) -> list[tuple[str, str]]:
     return out
 
 
+def as_model_sees(tree: FaqTree, data: Sequence[Example]) -> list[Example]:
+    """``data`` with every text as :meth:`CrisisDetector.assess` shows it to the model: what
+    the ``innocent`` rules match blanked out. Training on that form teaches the model what
+    is left of a look-alike ("je me suis | a velo") is nothing, the same form it is asked on."""
+    grammars = [Grammar(g) for g in tree.safety_content.grammars.values() if g.innocent]
+    if not grammars:
+        return list(data)
+
+    def clean(text: str) -> str:
+        for grammar in grammars:
+            text = grammar.without_innocent(text)
+        return text
+
+    return [replace(e, text=clean(e.text)) for e in data]
+
+
 def build_model(tree: FaqTree) -> CrisisModel | None:
     """Train the crisis model of ``tree`` (pure, seeded; None without a corpus)."""
     corpus = tree.safety_content.corpus.values()
-    return train(examples(corpus, negatives(tree)))
+    return train(as_model_sees(tree, examples(corpus, negatives(tree))))
 
 
 class CrisisDetector:
@@ -88,10 +105,11 @@ class CrisisDetector:
         }
         self.model = model if model is not None or not use_model else build_model(tree)
 
-    def _grammar_hits(self, message: str) -> tuple[list[tuple[str, Rule]], bool]:
-        """Rules that fire, by language, and whether the message talks *about* the topic."""
+    def _grammar_hits(self, message: str) -> tuple[list[tuple[str, Rule]], bool, bool]:
+        """Rules that fire, by language; whether the message talks *about* the topic; and
+        whether an innocent rule matched part of it ("eduroam is killing me")."""
         hits: list[tuple[str, Rule]] = []
-        about = False
+        about = innocent = False
         cjk = has_cjk(message)
         for lang, grammar in self.grammars.items():
             if lang == "zh" and not cjk:
@@ -99,12 +117,22 @@ class CrisisDetector:
             text = grammar.prepare(message)
             hits.extend((lang, rule) for rule in grammar.matches_prepared(text))
             about = about or grammar.about_topic(text)
-        return hits, about
+            innocent = innocent or INNOCENT_MARK in text
+        return hits, about, innocent
+
+    def without_innocent(self, message: str) -> str:
+        """``message`` (normalised) with what any language's ``innocent`` rules match blanked
+        out; unchanged when none match."""
+        cleaned = message
+        for grammar in self.grammars.values():
+            if grammar.innocent:
+                cleaned = grammar.without_innocent(cleaned)
+        return cleaned
 
     def assess(self, message: str, *, preferred_language: str | None = None) -> Assessment:
         """Decide the tier of ``message``; ``preferred_language`` breaks ties between
         languages whose rules both fired (a message mixing languages)."""
-        hits, about = self._grammar_hits(message)
+        hits, about, innocent = self._grammar_hits(message)
         certain = [
             (lang, r)
             for lang, r in hits
@@ -115,12 +143,18 @@ class CrisisDetector:
             lang = preferred_language if preferred_language in langs else langs[0]
             rule = next(r for la, r in certain if la == lang)
             return Assessment("crisis", rule.category, lang, f"rule {rule.source}")
-        # on a word or two the model sees only its priors ("我" alone looks like a crisis)
-        enough = len(tokens(normalise(message))) >= MODEL_MIN_TOKENS
+        # the phrases and the model read the message without what innocent rules matched
+        # ("eduroam is killing me", "cut my finger cooking"); the rest still counts
+        cleaned = self.without_innocent(message)
+        # on a word or two the model sees only its priors ("我" alone looks like a crisis);
+        # where an innocent rule explained the alarming words, what is left ("i think i | on
+        # the bed frame") is not the model's to judge alone: rules and phrases still are (the
+        # staff's idiom phrases do not silence the model: some reach into real messages)
+        enough = not innocent and len(tokens(normalise(cleaned))) >= MODEL_MIN_TOKENS
         prediction: Prediction | None = (
-            self.model.predict(message) if self.model and enough else None
+            self.model.predict(cleaned) if self.model and enough else None
         )
-        phrase = self.phrases.trigger(message)
+        phrase = self.phrases.trigger(cleaned)
         if phrase is not None and not about:
             category = (
                 prediction.category if prediction and prediction.crisis >= 0.2 else DEFAULT_CATEGORY

@@ -13,6 +13,12 @@ accents, punctuation as spaces; Chinese without spaces):
 
 So "self-reference x modal x harm verb" is written once, not as every sentence. In Chinese
 the tokens follow each other with up to three characters in between (我真的不想活了).
+
+``innocent`` rules are written the same way and describe what only looks alarming: a thing
+(not a person) that "is killing me", an accident with a body part and an everyday cause ("cut
+my finger cooking"), a goodbye before moving away. What they match is blanked out before the
+crisis rules, the staff phrases and the model read the message, so the rest of the message
+still counts ("this exam is killing me and I want to kill myself" fires).
 """
 
 from __future__ import annotations
@@ -26,6 +32,10 @@ from faq.normalise import has_cjk, normalise
 #: Words a ``..`` gap may span (Latin scripts) and characters between Chinese tokens.
 GAP_WORDS = 3
 CJK_GAP = 3
+
+#: What :meth:`Grammar.prepare` puts where an innocent rule matched (idiom phrases get "|");
+#: normalised text has no punctuation, so neither mark is ever the user's.
+INNOCENT_MARK = "¦"
 
 _TOKEN = re.compile(r"\{(\w[\w-]*)(\??)\}")
 _SPLIT = re.compile(r"\([^)]*\)\??|\S+")
@@ -133,6 +143,14 @@ class Grammar:
         self._start_lengths = sorted({len(w) for w in self._starts})
         self._idioms = self._alternatives(grammar.not_crisis)
         self._context = self._alternatives(grammar.context)
+        self.innocent = tuple(
+            Rule(kind, p, self._compile(p)) for kind, ps in grammar.innocent.items() for p in ps
+        )
+        self._innocent = (
+            re.compile("|".join(f"(?:{r.pattern.pattern})" for r in self.innocent))
+            if self.innocent
+            else None
+        )
 
     def _alternatives(self, phrases: tuple[str, ...]) -> re.Pattern[str] | None:
         frags = sorted(
@@ -212,12 +230,30 @@ class Grammar:
         return sorted(found)
 
     def prepare(self, message: str) -> str:
-        """The message as the rules read it, with idioms removed."""
+        """The message as the rules read it, with idioms and innocent matches removed."""
         text = normalise(message)
         text = text.replace(" ", "") if self._cjk else f" {text} "
         if self._idioms is not None:
             text = self._idioms.sub(" | " if not self._cjk else "|", text)
+        if self._innocent is not None:
+            text = self._innocent.sub(f"{INNOCENT_MARK} " if not self._cjk else INNOCENT_MARK, text)
         return text
+
+    def without_innocent(self, message: str) -> str:
+        """``message`` normalised, with what this language's ``innocent`` rules match blanked
+        out (for the staff phrases and the model, which read the message as a whole)."""
+        text = normalise(message)
+        if self._innocent is None or (self._cjk and not has_cjk(text)):
+            return text
+        if self._cjk:  # (mixed messages keep their spaces: other languages' words stay apart)
+            return self._innocent.sub("|", text)
+        return self._innocent.sub("| ", f" {text} ").strip()
+
+    def innocent_matches(self, message: str) -> list[Rule]:
+        """The ``innocent`` rules that match ``message`` (for tests and explanations)."""
+        text = normalise(message)
+        text = text.replace(" ", "") if self._cjk else f" {text} "
+        return [rule for rule in self.innocent if rule.pattern.search(text)]
 
     def about_topic(self, prepared: str) -> bool:
         """The message talks *about* the topic (a thesis, a film, statistics)."""

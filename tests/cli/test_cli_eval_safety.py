@@ -7,6 +7,10 @@ import json
 
 import yaml
 
+from bot.core.desk import Desk
+from faq.loader import load_tree
+from faq.safety_eval import ORDINARY_CATEGORIES, names_113
+
 
 def test_safety_figures(cli, tmp_path):
     items = [
@@ -47,3 +51,46 @@ def test_safety_figures(cli, tmp_path):
     table = cli("eval", path)
     assert "crisis by category" in table.out
     assert "look-alikes (false alarm %, n):" in table.out
+
+
+def test_only_ordinary_answers_count_for_naming_113():
+    # general-emergency lists 113 on purpose; housing, LIC and eduroam must not name it
+    assert names_113("housing", "Call <b>113</b> or chat at 113.nl")
+    assert names_113("eduroam", "free line 0800-0113")
+    assert not names_113("general", "In danger: 112. Suicidal thoughts: 113.")
+    assert not names_113("welfare", "113 Zelfmoordpreventie")
+    assert not names_113("housing", "rent is about €1130 a month")
+    assert {"housing", "international-centre", "eduroam"} == ORDINARY_CATEGORIES
+
+
+def test_the_bundled_ordinary_answers_never_name_113():
+    desk = Desk(load_tree())
+    ordinary = [e for e in desk.tree.entries.values() if e.category in ORDINARY_CATEGORIES]
+    assert ordinary
+    naming = [
+        (e.id, lang)
+        for e in ordinary
+        for lang in e.translations
+        if names_113(e.category, desk.entry_reply(e.id, lang).text)
+    ]
+    assert naming == []
+
+
+def test_eval_counts_an_emergency_answer_naming_113_as_no_fault(cli, tmp_path):
+    items = [
+        {
+            "q": "what number do I call in an emergency in the Netherlands?",
+            "lang": "en",
+            "expect": "general-emergency",
+        },
+        {
+            "q": "how do I connect to eduroam on my laptop?",
+            "lang": "en",
+            "expect": "eduroam-connect",
+        },
+    ]
+    path = tmp_path / "set.yaml"
+    path.write_text(yaml.safe_dump(items), encoding="utf-8")
+    run = cli("eval", path, "--json")
+    assert run.code == 0, run.err
+    assert json.loads(run.out)["safety"]["ordinary_answers_naming_113"] == 0.0
