@@ -144,10 +144,11 @@ class Grammar:
         self._idioms = self._alternatives(grammar.not_crisis)
         self._context = self._alternatives(grammar.context)
         self.innocent = tuple(
-            Rule(kind, p, self._compile(p)) for kind, ps in grammar.innocent.items() for p in ps
+            Rule(kind, p, self._compile(p)[0]) for kind, ps in grammar.innocent.items() for p in ps
         )
+        # one regex for all of them, compiled on first use like the rules
         self._innocent = (
-            re.compile("|".join(f"(?:{r.pattern.pattern})" for r in self.innocent))
+            Rule("innocent", "", "|".join(f"(?:{r.regex})" for r in self.innocent))
             if self.innocent
             else None
         )
@@ -236,7 +237,8 @@ class Grammar:
         if self._idioms is not None:
             text = self._idioms.sub(" | " if not self._cjk else "|", text)
         if self._innocent is not None:
-            text = self._innocent.sub(f"{INNOCENT_MARK} " if not self._cjk else INNOCENT_MARK, text)
+            mark = f"{INNOCENT_MARK} " if not self._cjk else INNOCENT_MARK
+            text = self._innocent.pattern.sub(mark, text)
         return text
 
     def without_innocent(self, message: str) -> str:
@@ -246,8 +248,8 @@ class Grammar:
         if self._innocent is None or (self._cjk and not has_cjk(text)):
             return text
         if self._cjk:  # (mixed messages keep their spaces: other languages' words stay apart)
-            return self._innocent.sub("|", text)
-        return self._innocent.sub("| ", f" {text} ").strip()
+            return self._innocent.pattern.sub("|", text)
+        return self._innocent.pattern.sub("| ", f" {text} ").strip()
 
     def innocent_matches(self, message: str) -> list[Rule]:
         """The ``innocent`` rules that match ``message`` (for tests and explanations)."""
