@@ -226,11 +226,14 @@ class Load:
 # ---------------------------------------------------------------------- the bot
 
 
-def start_bot(api: BotApiServer, tmp: Path, rate: float) -> subprocess.Popen[bytes]:
+def start_bot(
+    api: BotApiServer, tmp: Path, rate: float, profile: Path | None = None
+) -> subprocess.Popen[bytes]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if k in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "XDG_CACHE_HOME")
+        if k
+        in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "XDG_CACHE_HOME", "WELCOMEBOT_CACHE_DIR")
     }
     env.update(
         {
@@ -246,8 +249,9 @@ def start_bot(api: BotApiServer, tmp: Path, rate: float) -> subprocess.Popen[byt
         }
     )
     log = (tmp / "bot.log").open("wb")
+    profiler = ["-m", "cProfile", "-o", str(profile.resolve())] if profile else []
     return subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"], cwd=tmp, env=env, stdout=log, stderr=log
+        [sys.executable, *profiler, "-m", "bot", "run"], cwd=tmp, env=env, stdout=log, stderr=log
     )
 
 
@@ -288,6 +292,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="FILE",
+        help="run the bot under cProfile and write its statistics to FILE "
+        "(python -m pstats FILE); start-up is included, the figures are slower",
+    )
     args = parser.parse_args(argv)
 
     total = args.users * args.messages
@@ -317,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
             )
     load = Load(api, users, args.think)
     api.listeners.append(load.on_call)
-    proc = start_bot(api, tmp, args.rate)
+    proc = start_bot(api, tmp, args.rate, args.profile)
     started = time.perf_counter()
     try:
         api.wait_method("deleteWebhook", timeout=120)  # polling starts right after

@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from faq.anchored import AnchoredPattern, first_word
 from faq.models import SmalltalkKind
 from faq.normalise import has_cjk, is_cjk, normalise
 
@@ -34,17 +35,36 @@ class SmalltalkMatcher:
     """Recognises smalltalk messages."""
 
     def __init__(self, kinds: Sequence[SmalltalkKind]) -> None:
-        self._patterns: list[tuple[re.Pattern[str], SmalltalkKind, str]] = []
+        self._patterns: list[tuple[AnchoredPattern, SmalltalkKind, str, str]] = []
         for kind in kinds:
             for lang, patterns in kind.patterns.items():
                 for pattern in patterns:
                     norm = normalise(pattern)
                     if not norm:
                         continue
-                    regex = re.escape(norm) if has_cjk(norm) else rf"(?<!\S){re.escape(norm)}(?!\S)"
-                    self._patterns.append((re.compile(regex), kind, lang))
+                    if has_cjk(norm):
+                        anchored = AnchoredPattern([(re.escape(norm), (norm, "substring"))])
+                    else:
+                        regex = rf"(?<!\S){re.escape(norm)}(?!\S)"
+                        anchored = AnchoredPattern([(regex, (first_word(norm), "word"))])
+                    self._patterns.append((anchored, kind, lang, norm))
         # longest first so "good morning" wins over "good"
-        self._patterns.sort(key=lambda p: -len(p[0].pattern))
+        self._patterns.sort(key=lambda p: -len(p[0].source))
+        # which patterns a message can contain, by their first word (Chinese: substrings);
+        # a message is only tried against those (compiled on first use), in the order above
+        self._by_word: dict[str, list[int]] = {}
+        self._substrings: list[tuple[str, int]] = []
+        for i, (_, _, _, norm) in enumerate(self._patterns):
+            if has_cjk(norm):
+                self._substrings.append((norm, i))
+            else:
+                self._by_word.setdefault(first_word(norm), []).append(i)
+
+    def _candidates(self, text: str) -> list[int]:
+        found = {i for sub, i in self._substrings if sub in text}
+        for word in set(text.split(" ")):
+            found.update(self._by_word.get(word, ()))
+        return sorted(found)
 
     def match(self, message: str) -> SmalltalkMatch | None:
         """The smalltalk in ``message``, or None when it is something else."""
@@ -54,8 +74,9 @@ class SmalltalkMatcher:
         covered = [False] * len(text)
         weight: dict[tuple[str, str], int] = {}
         kinds: dict[str, SmalltalkKind] = {}
-        for regex, kind, lang in self._patterns:
-            for found in regex.finditer(text):
+        for index in self._candidates(text):
+            anchored, kind, lang, _ = self._patterns[index]
+            for found in anchored.pattern.finditer(text):
                 span = range(found.start(), found.end())
                 if any(covered[i] for i in span):
                     continue

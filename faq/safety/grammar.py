@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from faq.anchored import Anchor, AnchoredPattern, AnchorKind
 from faq.models import SafetyGrammar
 from faq.normalise import has_cjk, normalise
 
@@ -153,14 +154,25 @@ class Grammar:
             else None
         )
 
-    def _alternatives(self, phrases: tuple[str, ...]) -> re.Pattern[str] | None:
+    def _alternatives(self, phrases: tuple[str, ...]) -> AnchoredPattern | None:
+        """Any of ``phrases`` (idioms, context words), tried only on messages that contain
+        the first word (Chinese: the whole) of one of them."""
         frags = sorted(
             {_alternative(p, cjk=self._cjk) for p in phrases} - {""}, key=len, reverse=True
         )
         if not frags:
             return None
-        body = "|".join(frags)
-        return re.compile(f"(?:{body})" if self._cjk else f"(?<= )(?:{body})(?= )")
+        anchors = {_alternative(p, cjk=self._cjk): _anchor(p, cjk=self._cjk) for p in phrases}
+        alternatives: list[tuple[str, Anchor | None]] = []
+        for frag in frags:
+            anchor = anchors[frag]
+            kind: AnchorKind = (
+                "substring" if self._cjk else "prefix" if anchor and anchor[1] else "word"
+            )
+            alternatives.append((frag, (anchor[0], kind) if anchor else None))
+        if self._cjk:
+            return AnchoredPattern(alternatives, head="(?:", tail=")")
+        return AnchoredPattern(alternatives, head="(?<= )(?:", tail=")(?= )")
 
     def _options(self, alternatives: Iterable[str]) -> tuple[str, list[tuple[str, bool]] | None]:
         """A non-empty choice of alternatives: the regex body and the anchors."""

@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
+from faq.anchored import AnchoredPattern, first_word
 from faq.commonness import zipf
 from faq.models import SafetyRules
 from faq.normalise import has_cjk, normalise
@@ -48,11 +50,14 @@ def _same_words(words: list[str], phrase: list[str]) -> bool:
     return True
 
 
-def _word_pattern(phrases: list[str]) -> re.Pattern[str] | None:
+def _word_pattern(phrases: list[str]) -> AnchoredPattern | None:
+    """Any of the (normalised) ``phrases`` as whole words, the longest first."""
     if not phrases:
         return None
     ordered = sorted(set(phrases), key=len, reverse=True)
-    return re.compile("|".join(rf"(?<!\S){re.escape(p)}(?!\S)" for p in ordered))
+    return AnchoredPattern(
+        [(rf"(?<!\S){re.escape(p)}(?!\S)", (first_word(p), "word")) for p in ordered]
+    )
 
 
 class SafetyCheck:
@@ -77,7 +82,9 @@ class SafetyCheck:
             {p for p in latin if " " not in p and len(p) >= COMPOUND_MIN_LEN}, key=len, reverse=True
         )
         self._compound = (
-            re.compile("|".join(rf"(?<!\S){re.escape(p)}\S+" for p in stems)) if stems else None
+            AnchoredPattern([(rf"(?<!\S){re.escape(p)}\S+", (p, "prefix")) for p in stems])
+            if stems
+            else None
         )
         self._idioms_latin = _word_pattern([p for p in idioms if p and not has_cjk(p)])
         self._idioms_cjk = sorted(
@@ -87,6 +94,7 @@ class SafetyCheck:
         # "ik wil *echt* niet meer leven", "ich will *einfach* nicht mehr leben"
         self._long: set[tuple[str, ...]] = {tuple(p.split()) for p in latin if len(p.split()) >= 3}
         self._long_sizes = sorted({len(phrase) for phrase in self._long})
+        self._long_firsts = {phrase[0] for phrase in self._long}
         # typo-tolerant phrases grouped by word count, compared with windows of that size
         self._fuzzy: dict[int, list[str]] = defaultdict(list)
         for phrase in set(latin):
@@ -119,6 +127,8 @@ class SafetyCheck:
         words = text.split()
         for size in self._long_sizes:
             for start in range(0, len(words) - size):
+                if words[start] not in self._long_firsts:  # the filler is never the first word
+                    continue
                 window = words[start : start + size + 1]
                 if "|" in window:
                     continue
@@ -127,16 +137,30 @@ class SafetyCheck:
                     if without in self._long:
                         return " ".join(without)
         for size, phrases in self._fuzzy.items():
-            for start in range(0, max(len(words) - size + 1, 0)):
-                window = words[start : start + size]
+            count = len(words) - size + 1
+            if count <= 0:
+                continue
+            windows = [words[start : start + size] for start in range(count)]
+            # every window against every phrase in one call (the scores process.extract
+            # would compute one window at a time), then per window, in order, the best five
+            # above the cutoff, best first and the earlier phrase first on a tie, as
+            # process.extract(limit=5) ranks them
+            scores = process.cdist(
+                [" ".join(w) for w in windows],
+                phrases,
+                scorer=fuzz.ratio,
+                score_cutoff=FUZZY_CUTOFF,
+                dtype=np.float64,
+            )
+            for start in np.flatnonzero(scores.max(axis=1) >= FUZZY_CUTOFF).tolist():
+                window = windows[start]
                 if "|" in window:
                     continue
-                joined = " ".join(window)
-                for phrase, _, _ in process.extract(
-                    joined, phrases, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=5
-                ):
-                    if _same_words(window, phrase.split()):
-                        return phrase
+                row = scores[start]
+                above = np.flatnonzero(row >= FUZZY_CUTOFF).tolist()
+                for index in sorted(above, key=lambda i: (-row[i], i))[:5]:
+                    if _same_words(window, phrases[index].split()):
+                        return phrases[index]
         return None
 
     def is_crisis(self, message: str) -> bool:

@@ -14,6 +14,7 @@ from bot.core.config import Settings
 from bot.telegram import callback_data as cb
 from bot.telegram.app import bot_commands, file_base_url
 from bot.telegram.handlers.text import addressed_text
+from bot.telegram.render import answers
 from bot.telegram.render.answers import MAX_MESSAGE_CHARS, split_html, visible_length
 from bot.telegram.run import settings_problem
 from faq.markup import TELEGRAM_TAGS, html_problems
@@ -73,6 +74,43 @@ def test_entities_and_astral_characters_count_like_telegram() -> None:
     parts = split_html("😀" * 10, limit=4)
     assert parts == ["😀😀", "😀😀", "😀😀", "😀😀", "😀😀"]
     assert split_html("&amp;" * 6, limit=4) == ["&amp;" * 4, "&amp;" * 2]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "a",
+                "é",
+                "😀",
+                " ",
+                "\n",
+                "<",
+                ">",
+                "&",
+                ";",
+                "#",
+                "x",
+                "1",
+                "<b>",
+                "</b>",
+                "&amp;",
+                "&#128512;",
+                "&#x1F600;",
+                "&lt;",
+                "&nbsp;",
+                '<a href="x">',
+            ]
+        )
+    ).map("".join)
+)
+def test_visible_length_counts_as_telegram_does_atom_by_atom(text: str) -> None:
+    """Plain runs are counted in one piece: the same sum as atom by atom (the reference,
+    checked against Telegram's parser in the test above)."""
+    assert visible_length(text) == sum(
+        answers._atom_length(m.group(0)) for m in answers._ATOM.finditer(text)
+    )
 
 
 def test_real_limit_is_telegrams() -> None:
