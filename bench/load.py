@@ -264,6 +264,15 @@ def stop_bot(proc: subprocess.Popen[bytes]) -> int:
         return proc.wait()
 
 
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) the process ``pid`` has used so far (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
@@ -329,6 +338,7 @@ def main(argv: list[str] | None = None) -> int:
     load = Load(api, users, args.think)
     api.listeners.append(load.on_call)
     proc = start_bot(api, tmp, args.rate, args.profile)
+    cpu_answering = float("nan")
     started = time.perf_counter()
     try:
         api.wait_method("deleteWebhook", timeout=120)  # polling starts right after
@@ -336,6 +346,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bot up in {time.perf_counter() - started:.1f} s; sending", flush=True)
         timer_thread = threading.Thread(target=load.run_timers, daemon=True)
         timer_thread.start()
+        cpu_before = process_cpu(proc.pid)
         load.first_sent = time.perf_counter()
         for user in users:
             offset = rng.uniform(0, args.ramp) if args.ramp else 0.0
@@ -357,6 +368,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"  {len(load.latencies)}/{total} answered after {now - load.first_sent:.0f} s",
                     flush=True,
                 )
+        cpu_answering = process_cpu(proc.pid) - cpu_before
         time.sleep(2.0)  # a duplicate would arrive now
     finally:
         code = stop_bot(proc) if proc.poll() is None else proc.returncode
@@ -399,6 +411,13 @@ def main(argv: list[str] | None = None) -> int:
         "unanswered_rows": sum(rows.values()),
         "unanswered_expected": sum(want_rows.values()),
         "bot_cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
+        # while the messages were answered (start-up excluded): what a message costs the
+        # bot, which a busy machine does not inflate as it does the wall clock
+        "bot_cpu_answering_seconds": round(cpu_answering, 2),
+        "bot_cpu_ms_per_message": round(1000 * cpu_answering / max(len(load.latencies), 1), 2),
+        "cpu_bound_ceiling_per_second": round(len(load.latencies) / cpu_answering, 1)
+        if cpu_answering > 0
+        else None,
         "rate_limit": args.rate,
         "think_seconds": args.think,
         "ramp_seconds": args.ramp,
@@ -419,7 +438,12 @@ def main(argv: list[str] | None = None) -> int:
             f"  reply latency        p50 {lat['p50']} ms, p95 {lat['p95']} ms, "
             f"p99 {lat['p99']} ms, max {lat['max']} ms"
         )
-    print(f"  bot CPU              {figures['bot_cpu_seconds']} s")
+    print(
+        f"  bot CPU              {figures['bot_cpu_seconds']} s in all; "
+        f"{figures['bot_cpu_answering_seconds']} s answering = "
+        f"{figures['bot_cpu_ms_per_message']} ms per message "
+        f"(one core: at most {figures['cpu_bound_ceiling_per_second']} questions/s)"
+    )
     print(
         f"  unanswered rows      {figures['unanswered_rows']} "
         f"(expected {figures['unanswered_expected']})"
