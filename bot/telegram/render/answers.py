@@ -67,9 +67,7 @@ _EMPTY_PAIR = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)(?:\s[^<>]*)?></\1>")
 
 #: :data:`_ATOM` with runs of plain text as one atom: the same lengths, added up in a few
 #: calls instead of one per character (every reply is measured before it is sent).
-_COUNTED = re.compile(
-    r"<[^<>]*>|&(?:#\d+|#[xX][0-9a-fA-F]+|[a-zA-Z]+);|[^<&]+|[\s\S]", re.ASCII
-)
+_COUNTED = re.compile(r"<[^<>]*>|&(?:#\d+|#[xX][0-9a-fA-F]+|[a-zA-Z]+);|[^<&]+|[\s\S]", re.ASCII)
 
 
 def visible_length(text: str) -> int:
