@@ -104,3 +104,22 @@ def test_ordinary_answers_do_not_name_113(desk, message):
 def test_inline_search_gives_the_crisis_reply(desk):
     results = desk.search("i want to end my life", language="en")
     assert [r.kind for r in results] == ["safety"]
+
+
+@pytest.mark.parametrize(
+    ("message", "lang"),
+    [
+        ("my housemate fainted in the kitchen and isn't responding", "en"),
+        ("er ligt iemand te schokken in de gang", "nl"),
+        ("mein mitbewohner ist bewusstlos und atmet nicht", "de"),
+        ("mi novia tiene espuma por la boca", "es"),
+        ("mon ami est inconscient, il ne respire plus", "fr"),
+        ("la mia coinquilina è svenuta e non respira", "it"),
+        ("室友晕倒了，叫不醒", "zh"),
+    ],
+)
+def test_medical_signs_get_the_crisis_reply_with_112_first(desk, message, lang):
+    reply = desk.reply(message)
+    assert reply.kind == "safety", message
+    assert reply.language == lang
+    assert reply.text.index("112") < reply.text.index("0800-0113")
