@@ -20,17 +20,21 @@ from storage.service import (
     UnansweredGroup,
     UnansweredRow,
 )
+from storage.suggestions import SOURCES, SUGGESTION_STATUSES, SuggestionRow
 
 __all__ = [
     "COUNTER_KINDS",
     "REASONS",
+    "SOURCES",
     "STATUSES",
+    "SUGGESTION_STATUSES",
     "DayCounts",
     "HandoffLink",
     "Stats",
     "Storage",
     "StorageError",
     "StorageUnavailable",
+    "SuggestionRow",
     "UnansweredGroup",
     "UnansweredRow",
     "upgrade_database",

@@ -1,7 +1,7 @@
 """Database tables (SQLAlchemy 2 declarative, typed).
 
 Privacy rule for every table: no names, usernames or raw Telegram ids. A user appears only as
-``user_hash`` (HMAC-SHA256, see :mod:`storage.hashing`). The one exception is
+``user_hash`` (and ``suggestions`` have no user at all) (HMAC-SHA256, see :mod:`storage.hashing`). The one exception is
 ``handoffs.user_chat_id``: relaying a staff reply needs the real chat id, so it is kept only
 until the retention purge or ``forget_user``.
 
@@ -93,6 +93,8 @@ class UnansweredQuestion(Base):
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(index=True)
     resolved_at: Mapped[datetime | None]
+    # the entry an answer marked 👎 gave (reason "not-helpful"); None otherwise
+    answered_entry: Mapped[str | None] = mapped_column(String(128))
 
 
 class Feedback(Base):
@@ -173,6 +175,35 @@ class ConversationState(Base):
     expires_at: Mapped[datetime] = mapped_column(index=True)
 
 
+class Suggestion(Base):
+    """A question variant learned from traffic, waiting for staff review.
+
+    Made when a user picks an entry under "did you mean" or gives an answer 👍: the question
+    (scrubbed of personal data) as a variant of that entry in that language. Never linked to
+    a user (no hash, no id); the same question for the same entry counts up instead of adding
+    a row (``text_key``: a hash of the normalised text).
+    """
+
+    __tablename__ = "suggestions"
+    __table_args__ = (
+        UniqueConstraint("entry", "language", "text_key"),
+        Index(None, "status", "last_seen"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entry: Mapped[str] = mapped_column(String(128))
+    language: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    text_key: Mapped[str] = mapped_column(String(64))
+    # how often it came from a "did you mean" choice, and from a 👍
+    picks: Mapped[int] = mapped_column(Integer)
+    helpful: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
+    reviewed_at: Mapped[datetime | None]
+
+
 class ProcessedRecord(Base):
     """Outbox keys already applied where the target row has no key of its own (counters).
 
@@ -198,6 +229,7 @@ __all__ = [
     "Feedback",
     "Handoff",
     "ProcessedRecord",
+    "Suggestion",
     "UTCDateTime",
     "UnansweredQuestion",
     "UserPreference",

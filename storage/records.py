@@ -42,6 +42,8 @@ class UnansweredRecord:
     language: str
     candidates: tuple[tuple[str, float], ...]
     reason: str
+    #: the entry an answer marked 👎 gave (reason "not-helpful")
+    answered_entry: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,20 +81,35 @@ class PreferenceRecord:
     language: str
 
 
-Record = UnansweredRecord | FeedbackRecord | CounterRecord | PreferenceRecord
+@dataclass(frozen=True, slots=True)
+class SuggestionRecord:
+    """A question variant learned from traffic: no user in it (see :mod:`storage.suggestions`)."""
+
+    key: str
+    created_at: datetime
+    entry: str
+    language: str
+    text: str
+    text_key: str
+    #: "pick" (a "did you mean" choice) or "helpful" (a 👍 after an answer)
+    source: str
+
+
+Record = UnansweredRecord | FeedbackRecord | CounterRecord | PreferenceRecord | SuggestionRecord
 
 _TYPES: dict[str, type[Record]] = {
     "unanswered": UnansweredRecord,
     "feedback": FeedbackRecord,
     "counter": CounterRecord,
     "preference": PreferenceRecord,
+    "suggestion": SuggestionRecord,
 }
 _NAMES = {cls: name for name, cls in _TYPES.items()}
 
 
 def user_hash_of(record: Record) -> str | None:
-    """The user a record is about, if any (counters are anonymous)."""
-    return None if isinstance(record, CounterRecord) else record.user_hash
+    """The user a record is about, if any (counters and suggestions are anonymous)."""
+    return None if isinstance(record, CounterRecord | SuggestionRecord) else record.user_hash
 
 
 def dumps(record: Record) -> str:

@@ -16,6 +16,7 @@ from sqlalchemy import CursorResult, Executable, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import suggestions
 from storage.models import (
     Base,
     ConversationState,
@@ -32,6 +33,7 @@ from storage.records import (
     FeedbackRecord,
     PreferenceRecord,
     Record,
+    SuggestionRecord,
     UnansweredRecord,
 )
 
@@ -67,6 +69,7 @@ async def write_records(session: AsyncSession, *, records: Sequence[Record]) -> 
     feedback = [r for r in records if isinstance(r, FeedbackRecord)]
     counters = [r for r in records if isinstance(r, CounterRecord)]
     preferences = [r for r in records if isinstance(r, PreferenceRecord)]
+    suggested = [r for r in records if isinstance(r, SuggestionRecord)]
     for chunk in _chunks(unanswered):
         await session.execute(
             _insert(session, UnansweredQuestion)
@@ -83,6 +86,8 @@ async def write_records(session: AsyncSession, *, records: Sequence[Record]) -> 
         await _increment(session, counters)
     if preferences:
         await _set_preferences(session, preferences)
+    if suggested:
+        await suggestions.write_suggestions(session, records=suggested)
 
 
 def _unanswered_row(record: UnansweredRecord) -> dict[str, Any]:
@@ -93,6 +98,7 @@ def _unanswered_row(record: UnansweredRecord) -> dict[str, Any]:
         "language": record.language,
         "candidates": [{"entry": e, "score": s} for e, s in record.candidates],
         "reason": record.reason,
+        "answered_entry": record.answered_entry,
         "status": "new",
         "created_at": record.created_at,
     }
@@ -201,7 +207,8 @@ async def delete_user(session: AsyncSession, *, user_hash: str) -> int:
 
 
 async def purge(session: AsyncSession, *, before: datetime) -> int:
-    """Delete questions, feedback and handoffs older than ``before``; returns how many.
+    """Delete questions, feedback, handoffs and suggestions older than ``before``; returns
+    how many.
 
     A handoff counts from when it was closed (or opened, while still open). Outbox keys of
     the same age go too; they are bookkeeping and not counted.
@@ -224,6 +231,7 @@ async def purge(session: AsyncSession, *, before: datetime) -> int:
         .where(func.coalesce(Handoff.closed_at, Handoff.opened_at) < before)
         .execution_options(synchronize_session=False),
     )
+    deleted += await suggestions.purge(session, before=before)
     await session.execute(
         delete(ProcessedRecord)
         .where(ProcessedRecord.created_at < before)

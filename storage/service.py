@@ -19,7 +19,7 @@ import math
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import NamedTuple, Self, TypeVar
@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from faq.normalise import normalise
 from faq.scrub import scrub
-from storage import conversation, repository
+from storage import conversation, repository, suggestions
 from storage.conversation import ConversationStore
 from storage.engine import create_engine, redact, session_factory, sqlite_path
 from storage.errors import StorageError, StorageUnavailable, describe, is_unavailable
@@ -45,11 +45,13 @@ from storage.records import (
     FeedbackRecord,
     PreferenceRecord,
     Record,
+    SuggestionRecord,
     UnansweredRecord,
     clean,
     new_key,
     user_hash_of,
 )
+from storage.suggestions import SOURCES, SUGGESTION_STATUSES, SuggestionRow, text_key
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -64,8 +66,8 @@ COUNTER_KINDS: tuple[str, ...] = (
     "smalltalk",
     "none-of-these",
 )
-#: Why a question was recorded as unanswered.
-REASONS: tuple[str, ...] = ("unanswered", "none-of-these")
+#: Why a question was recorded as unanswered (``not-helpful``: its answer got a 👎).
+REASONS: tuple[str, ...] = ("unanswered", "none-of-these", "not-helpful")
 
 _LANGUAGE_CHARS = 16
 _ENTRY_CHARS = 128
@@ -85,6 +87,8 @@ class UnansweredGroup:
     first_seen: datetime
     row_ids: list[int]
     candidates: list[tuple[str, float]]  # the representative's best entries with scores
+    #: entries whose answers to questions of the group were marked 👎, most frequent first
+    answered_entries: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +104,8 @@ class UnansweredRow:
     note: str | None
     reason: str
     resolved_at: datetime | None
+    #: the entry an answer marked 👎 gave (reason "not-helpful")
+    answered_entry: str | None = None
 
 
 class DayCounts(NamedTuple):
@@ -343,11 +349,13 @@ class Storage:
         candidates: Sequence[tuple[str, float]],
         reason: str = "unanswered",
         key: str | None = None,
+        answered_entry: str | None = None,
     ) -> None:
-        """Keep a question the bot could not answer (or a "none of these"), scrubbed of
-        personal data (:func:`faq.scrub.scrub`); never raises because of the database. ``user_id`` is None for the command line. ``key`` (from
-        :meth:`event_key`) keeps a question that is handled twice (a redelivered update)
-        once; by default every call is a new record.
+        """Keep a question the bot could not answer (or a "none of these", or one whose
+        answer ``answered_entry`` got a 👎), scrubbed of personal data
+        (:func:`faq.scrub.scrub`); never raises because of the database. ``user_id`` is None
+        for the command line. ``key`` (from :meth:`event_key`) keeps a question that is
+        handled twice (a redelivered update) once; by default every call is a new record.
         """
         if reason not in REASONS:
             raise ValueError(f"unknown reason {reason!r}; expected one of {REASONS}")
@@ -364,6 +372,9 @@ class Storage:
                     for entry, score in list(candidates)[:_MAX_CANDIDATES]
                 ),
                 reason=reason,
+                answered_entry=None
+                if answered_entry is None
+                else clean(answered_entry, _ENTRY_CHARS),
             )
         )
 
@@ -476,7 +487,7 @@ class Storage:
         return deleted + dropped
 
     async def purge(self, *, now: datetime | None = None) -> int:
-        """Delete questions, feedback and handoffs older than ``retention_days``.
+        """Delete questions, feedback, handoffs and suggestions older than ``retention_days``.
 
         Returns how many rows went.
         """
@@ -587,6 +598,58 @@ class Storage:
             rows = await repository.feedback_counts(session, since=since)
         return sorted(rows, key=lambda r: (-(r[1] + r[2]), r[0]))
 
+    # ------------------------------------------------------------------ suggestions
+    async def record_suggestion(
+        self, *, entry: str, language: str, text: str, source: str, key: str | None = None
+    ) -> None:
+        """Queue a suggested variant (see :mod:`storage.suggestions`); never raises because
+        of the database. ``text`` must be scrubbed already; no user goes with it."""
+        if source not in SOURCES:
+            raise ValueError(f"unknown source {source!r}; expected one of {SOURCES}")
+        text = clean(text, MAX_TEXT)
+        self._outbox.put(
+            SuggestionRecord(
+                key=key or new_key(),
+                created_at=utcnow(),
+                entry=clean(entry, _ENTRY_CHARS),
+                language=clean(language, _LANGUAGE_CHARS),
+                text=text,
+                text_key=text_key(text),
+                source=source,
+            )
+        )
+
+    async def suggestions(
+        self, *, status: str | None = "new", limit: int = 50
+    ) -> list[SuggestionRow]:
+        """Suggestions with ``status`` ("all" or None: any), most confirmed first."""
+        if status == "all":
+            status = None
+        if status is not None and status not in SUGGESTION_STATUSES:
+            raise ValueError(f"unknown status {status!r}; expected one of {SUGGESTION_STATUSES}")
+        async with self._guarded(), self._sessions() as session:
+            return await suggestions.list_suggestions(session, status=status, limit=limit)
+
+    async def count_suggestions(self, *, status: str = "new") -> int:
+        """How many suggestions have ``status``."""
+        async with self._guarded(), self._sessions() as session:
+            return await suggestions.count_suggestions(session, status=status)
+
+    async def suggestion(self, suggestion_id: int) -> SuggestionRow | None:
+        """One suggestion by id (None when unknown or purged)."""
+        async with self._guarded(), self._sessions() as session:
+            return await suggestions.get_suggestion(session, suggestion_id=suggestion_id)
+
+    async def review_suggestion(self, *, suggestion_id: int, status: str) -> bool:
+        """Mark a new suggestion accepted or rejected; False when it is unknown or was
+        reviewed already (by someone else meanwhile)."""
+        if status not in SUGGESTION_STATUSES[1:]:
+            raise ValueError(f"a review is 'accepted' or 'rejected', not {status!r}")
+        async with self._guarded(), self._writing(self._busy_timeout) as session:
+            return await suggestions.review(
+                session, suggestion_id=suggestion_id, status=status, reviewed_at=utcnow()
+            )
+
     # ------------------------------------------------------------------ handoffs
     async def open_handoff(
         self,
@@ -685,6 +748,7 @@ def _row(question: UnansweredQuestion) -> UnansweredRow:
         note=question.note,
         reason=question.reason,
         resolved_at=question.resolved_at,
+        answered_entry=question.answered_entry,
     )
 
 
@@ -701,6 +765,7 @@ def _group(cluster: Cluster[UnansweredRow]) -> UnansweredGroup:
         if len(samples) == 3:
             break
     languages = Counter(row.language for row in rows)
+    answered = Counter(row.answered_entry for row in rows if row.answered_entry)
     times = [row.created_at for row in rows]
     return UnansweredGroup(
         id=representative.id,
@@ -711,4 +776,5 @@ def _group(cluster: Cluster[UnansweredRow]) -> UnansweredGroup:
         first_seen=min(times),
         row_ids=sorted(row.id for row in rows),
         candidates=representative.candidates,
+        answered_entries=[e for e, _ in sorted(answered.items(), key=lambda i: (-i[1], i[0]))],
     )

@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "faq": "bot.cli.ops",
     "eval": "bot.cli.ops",
     "unanswered": "bot.cli.staff",
+    "suggestions": "bot.cli.learning",
     "stats": "bot.cli.staff",
     "purge": "bot.cli.staff",
     "db": "bot.cli.ops",

@@ -37,7 +37,17 @@ from storage import (
 
 T = TypeVar("T")
 
-EXPORT_COLUMNS = ("id", "created_at", "language", "status", "text", "candidates", "note")
+EXPORT_COLUMNS = (
+    "id",
+    "created_at",
+    "language",
+    "status",
+    "text",
+    "candidates",
+    "note",
+    "reason",
+    "answered_entry",
+)
 # A spreadsheet runs a cell starting with one of these as a formula; user texts must not.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -167,6 +177,8 @@ def cmd_unanswered_list(args: argparse.Namespace, settings: Settings) -> int:
         )
         for sample in group.samples:
             print(f"    {one_line(sample, 100)}")
+        if group.answered_entries:
+            print(f"    answered with (marked 👎): {', '.join(group.answered_entries)}")
         if group.candidates:
             best = ", ".join(f"{entry} ({score:.0f})" for entry, score in group.candidates[:3])
             print(f"    closest entries: {best}")
@@ -333,6 +345,8 @@ def write_csv(rows: list[UnansweredRow], out: IO[str]) -> None:
                 _cell(row.text),
                 "; ".join(f"{entry} {score:g}" for entry, score in row.candidates),
                 _cell(row.note or ""),
+                row.reason,
+                row.answered_entry or "",
             )
         )
 
@@ -355,6 +369,7 @@ def _group_json(group: UnansweredGroup) -> dict[str, Any]:
         "samples": group.samples,
         "row_ids": group.row_ids,
         "candidates": [{"entry": e, "score": s} for e, s in group.candidates],
+        "answered_entries": group.answered_entries,
     }
 
 

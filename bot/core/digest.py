@@ -1,6 +1,6 @@
 """The daily digest's content: unanswered question groups that are new since the day before,
-entries people marked not helpful in that time, and entries whose ``reviewed`` date is more
-than a year old (posted to the staff chat by :mod:`bot.telegram.jobs.digest`)."""
+entries people marked not helpful in that time, entries whose ``reviewed`` date is more
+than a year old, and how many suggested variants wait for review (posted to the staff chat by :mod:`bot.telegram.jobs.digest`)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ class Digest:
     open_groups: int
     thumbs_down: list[tuple[str, int, int]]  # entry, helpful, not helpful
     stale: list[tuple[str, date]]  # entry, reviewed
+    #: suggested question variants waiting for review (/suggestions)
+    suggestions: int = 0
 
 
 async def build_digest(storage: Storage, tree: FaqTree, *, now: datetime) -> Digest:
@@ -45,4 +47,5 @@ async def build_digest(storage: Storage, tree: FaqTree, *, now: datetime) -> Dig
         ((e.id, e.reviewed) for e in tree.entries.values() if today - e.reviewed > STALE_AFTER),
         key=lambda item: (item[1], item[0]),
     )
-    return Digest(today, since, new, len(groups), thumbs_down, stale)
+    suggestions = await storage.count_suggestions(status="new")
+    return Digest(today, since, new, len(groups), thumbs_down, stale, suggestions)

@@ -28,6 +28,7 @@ short ``<prefix>:<argument>`` strings:
 - ``soos:<id>``: staff chat, "out of scope" for question ``<id>``: shows the out-of-scope groups
 - ``soosg:<id>.<group>``: staff chat, write question ``<id>`` into that out-of-scope group
   (``<group>`` is the group id, or ``#`` and a digest of it when too long)
+- ``sgok:<id>`` / ``sgno:<id>``: staff chat, accept / reject suggested variant ``<id>``
 
 ``<owner>`` is the Telegram id of the person the buttons were shown to: in a group only they
 may press them (:mod:`bot.telegram.callback_owner`). It is a number Telegram already shows
@@ -81,6 +82,8 @@ Action = Literal[
     "staff_draft",
     "staff_out_of_scope",
     "staff_out_of_scope_group",
+    "staff_accept",
+    "staff_reject",
 ]
 
 _LANG = re.compile(r"^[a-z]{2}$")
@@ -396,7 +399,15 @@ def split_group(arg: str, groups: Iterable[str]) -> tuple[int, str | None]:
     return int(number), resolve(ref, groups)
 
 
-#: Staff actions: their argument starts with a question id.
+class StaffAccept(_QuestionId, ButtonKind, action="staff_accept", prefix="sgok"):
+    """``sgok:<id>``: staff accept suggested variant ``<id>`` (written into its entry)."""
+
+
+class StaffReject(_QuestionId, ButtonKind, action="staff_reject", prefix="sgno"):
+    """``sgno:<id>``: staff reject suggested variant ``<id>``."""
+
+
+#: Staff actions: their argument starts with a question (or suggestion) id.
 STAFF_ACTIONS = frozenset(
     {
         "staff_resolve",
@@ -404,6 +415,8 @@ STAFF_ACTIONS = frozenset(
         "staff_draft",
         "staff_out_of_scope",
         "staff_out_of_scope_group",
+        "staff_accept",
+        "staff_reject",
     }
 )
 

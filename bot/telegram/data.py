@@ -67,6 +67,18 @@ class PendingQuestion:
     candidates: tuple[tuple[str, float], ...]
 
 
+@dataclass(frozen=True, slots=True)
+class AnsweredQuestion:
+    """The question behind an answer message, kept in memory only, so that its 👍 can
+    suggest it as a variant and its 👎 can log it with the entry it got."""
+
+    user_id: int | None
+    question: str
+    language: str
+    entry: str
+    candidates: tuple[tuple[str, float], ...]
+
+
 @dataclass(slots=True)
 class UserData:
     """What the bot keeps about one user between updates."""
@@ -84,3 +96,5 @@ class ChatData:
 
     #: The questions behind recent "did you mean" messages, by message id (bounded).
     pending: OrderedDict[int, PendingQuestion] = field(default_factory=OrderedDict)
+    #: The questions behind recent answer messages, by message id (bounded).
+    answered: OrderedDict[int, AnsweredQuestion] = field(default_factory=OrderedDict)

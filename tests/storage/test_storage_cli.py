@@ -122,7 +122,17 @@ def test_export_csv(
     code, out, _ = welcomebot(capsys, "unanswered", "export", "--csv")
     assert code == 0
     rows = list(csv.reader(io.StringIO(out)))
-    assert rows[0] == ["id", "created_at", "language", "status", "text", "candidates", "note"]
+    assert rows[0] == [
+        "id",
+        "created_at",
+        "language",
+        "status",
+        "text",
+        "candidates",
+        "note",
+        "reason",
+        "answered_entry",
+    ]
     assert [r[4] for r in rows[1:]] == [
         *(text for text, _ in QUESTIONS),
         '\'=HYPERLINK("http://evil")',  # a spreadsheet must not run it

@@ -23,6 +23,8 @@ SAMPLES = {
     "staff_draft": "12",
     "staff_out_of_scope": "12",
     "staff_out_of_scope_group": "12.tuition",
+    "staff_accept": "12",
+    "staff_reject": "12",
 }
 
 

@@ -14,6 +14,7 @@ from bot.core.i18n import format_number, gettext, language_name, ngettext
 from bot.telegram import callback_data as cb
 from bot.telegram import callback_owner
 from bot.telegram.context import BotContext
+from bot.telegram.handlers import learning
 from bot.telegram.handlers.checkin import on_checkin
 from bot.telegram.handlers.common import (
     answer_query,
@@ -121,7 +122,8 @@ async def _clarify(press: Press) -> None:
         await callback_owner.not_yours(press.query, press.language)
         return
     await press.answer()
-    take_question(press.context, press.message.message_id)
+    pending = take_question(press.context, press.message.message_id)
+    await learning.picked(press.context, press.message, pending, entry, press.user_id)
     desk = press.context.desk
     reply = desk.entry_reply(entry, press.answer_language)
     await edit_rendered(press.query, Rendered.of(reply.text, answer_keyboard(reply, desk.tree)))
@@ -171,6 +173,8 @@ async def _feedback(press: Press) -> None:
         language=press.answer_language,
         message_key=f"{press.message.chat.id}:{press.message.message_id}",
     )
+    if recorded:
+        await learning.rated(press.context, press.message, entry, helpful, press.user_id)
     lang = press.language
     if not recorded:
         text = gettext(lang, "You already gave feedback on this answer. Thank you!")

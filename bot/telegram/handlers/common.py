@@ -117,10 +117,9 @@ def take_question(context: BotContext, message_id: int) -> PendingQuestion | Non
 def forget_questions(context: BotContext, user_id: int) -> None:
     """Drop the user's questions kept in memory, in every chat (/forget)."""
     for chat_data in context.application.chat_data.values():
-        pending = chat_data.pending
-        if pending:
-            for key in [k for k, v in pending.items() if v.user_id == user_id]:
-                del pending[key]
+        for kept in (chat_data.pending, chat_data.answered):
+            for key in [k for k, v in kept.items() if v.user_id == user_id]:
+                del kept[key]
 
 
 async def send_entry(

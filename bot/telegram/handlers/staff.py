@@ -1,5 +1,5 @@
 """Staff tools in Telegram: /unanswered (with resolve / ignore / draft / out-of-scope buttons;
-the last in :mod:`bot.telegram.handlers.curation`), /stats,
+the last in :mod:`bot.telegram.handlers.curation`, like /suggestions), /stats,
 /reload, /digest, the daily digest and the FAQ watcher.
 
 The staff tools live in the staff chat (``STAFF_CHAT_ID``) and in the private chats of the
@@ -58,6 +58,7 @@ STAFF_COMMANDS: tuple[tuple[str, str], ...] = (
     ("stats", "Answers and questions, last 7 and 30 days"),
     ("reload", "Reload the FAQ files"),
     ("digest", "The daily digest, now"),
+    ("suggestions", "Question variants learned from users, to review"),
 )
 #: Groups read for /unanswered (all of them, in practice).
 MAX_GROUPS = 10_000
@@ -177,6 +178,7 @@ _COMMANDS = {
         "stats": stats,
         "reload": reload,
         "digest": digest,
+        "suggestions": curation.suggestions,
     }.items()
 }
 
@@ -241,10 +243,10 @@ async def _draft(
 
 
 async def on_staff_button(update: Update, context: BotContext) -> None:
-    """resolve / ignore / draft / out of scope under an /unanswered message (and the
-    out-of-scope group picker). Outside the staff tools' chats a press gets a silent answer;
-    a member of the staff chat who is not a staff person gets a "staff only" alert; either
-    way nothing happens."""
+    """resolve / ignore / draft / out of scope under an /unanswered message, the
+    out-of-scope group picker, accept / reject under /suggestions. Outside the staff tools'
+    chats a press gets a silent answer; a member of the staff chat who is not a staff person
+    gets a "staff only" alert; either way nothing happens."""
     query = update.callback_query
     if query is None:
         return
@@ -263,7 +265,9 @@ async def on_staff_button(update: Update, context: BotContext) -> None:
         await answer_query(query, f"That {'question' if single else 'group'} no longer exists")
         return
     try:
-        if data.action == "staff_out_of_scope_group":
+        if data.action in ("staff_accept", "staff_reject"):
+            await curation.review(query, context, data.action, data.arg)
+        elif data.action == "staff_out_of_scope_group":
             await curation.write_group(query, context, data.arg)
         elif data.action == "staff_out_of_scope":
             await curation.pick_group(query, message, context, question_id)

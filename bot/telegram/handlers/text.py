@@ -29,7 +29,7 @@ from telegram.error import TelegramError
 from bot.core.desk import Reply, noted_text
 from bot.core.i18n import gettext
 from bot.telegram.context import BotContext
-from bot.telegram.handlers import handoff
+from bot.telegram.handlers import handoff, learning
 from bot.telegram.handlers.common import (
     is_private,
     record_reply,
@@ -144,6 +144,8 @@ async def on_text(update: Update, context: BotContext) -> None:
     sent = await reply_rendered(message, rendered, quote=quote)
     if reply.kind == "clarify":
         remember_question(context, sent.message_id, reply, user_id)
+    elif reply.kind == "answer":
+        learning.remember_reply(context, sent.message_id, reply, user_id)
     elif reply.kind == "unanswered" and private:
         handoff.remember_unanswered(context, reply.question, reply.language)
 

@@ -1,5 +1,5 @@
-"""Staff-chat messages for teaching the bot: the out-of-scope group picker and what a write
-did (with its diff). English, like every staff text; user text and file text escaped."""
+"""Staff-chat messages for teaching the bot: the out-of-scope group picker, the suggested
+variants to review (/suggestions), and what a write did (with its diff). English, like every staff text; user text and file text escaped."""
 
 from __future__ import annotations
 
@@ -8,13 +8,16 @@ from pathlib import Path
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.core.suggestions import Accepted
 from bot.core.text import ellipsis, one_line, plural
 from bot.telegram import callback_data as cb
+from bot.telegram.render.answers import MAX_MESSAGE_CHARS, visible_length
+from bot.telegram.render.staff import local_time
 from faq.markup import escape
 from faq.models import OutOfScopeGroup
 from faq.scrub import scrub
 from faq.writer import FileEdit
-from storage import UnansweredRow
+from storage import SuggestionRow, UnansweredRow
 
 #: Buttons per row of the group picker.
 GROUPS_PER_ROW = 2
@@ -78,3 +81,69 @@ def out_of_scope_done(
         lines.append(f"Marked {plural(changed, 'question')} as added.")
     lines.append("Send /reload when you are done for the bot to use it.")
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------- /suggestions
+#: Suggestions shown in one /suggestions message (each has a row of two buttons).
+MAX_SUGGESTIONS_SHOWN = 8
+
+
+def _suggestion_lines(number: int, row: SuggestionRow) -> list[str]:
+    sources = []
+    if row.picks:
+        sources.append(f"{row.picks} picked it under “did you mean”")
+    if row.helpful:
+        sources.append(f"{row.helpful} 👍")
+    return [
+        f"<b>{number}.</b> ×{row.count} · <b>{escape(row.entry)}</b> · {escape(row.language)} · "
+        f"id {row.id}",
+        f"“{escape(one_line(row.text, 200))}”",
+        f"<i>{escape(', '.join(sources))}; last {local_time(row.last_seen)}</i>",
+    ]
+
+
+def suggestions_message(
+    rows: Sequence[SuggestionRow], total: int, *, note: str | None = None
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """/suggestions: the new suggested variants, most confirmed first, each with accept and
+    reject buttons. ``total`` is how many are new in all; ``note`` (HTML) goes on top."""
+    top = [note, ""] if note else []
+    if not rows:
+        return "\n".join([*top, "No suggested variants to review. 🎉"]), None
+    shown = min(len(rows), MAX_SUGGESTIONS_SHOWN)
+    while True:
+        lines = [
+            *top,
+            f"<b>Suggested question variants</b>: {total} to review, "
+            "most confirmed first. Accept writes one into its entry's file (then /reload).",
+        ]
+        for i, row in enumerate(rows[:shown], 1):
+            lines += ["", *_suggestion_lines(i, row)]
+        if shown < total:
+            lines += ["", f"<i>… and {total - shown} more: welcomebot suggestions list</i>"]
+        text = "\n".join(lines)
+        if visible_length(text) <= MAX_MESSAGE_CHARS - 96 or shown == 1:
+            break
+        shown -= 1
+    keyboard = [
+        [
+            InlineKeyboardButton(
+                f"✅ Accept {i}", callback_data=cb.encode("staff_accept", str(r.id))
+            ),
+            InlineKeyboardButton(
+                f"❌ Reject {i}", callback_data=cb.encode("staff_reject", str(r.id))
+            ),
+        ]
+        for i, r in enumerate(rows[:shown], 1)
+    ]
+    return text, InlineKeyboardMarkup(keyboard)
+
+
+def accepted_note(accepted: Accepted, root: Path, who: str) -> str:
+    """What accepting a suggestion did (HTML, on top of the refreshed list)."""
+    row = accepted.suggestion
+    head = f"✅ Accepted suggestion {row.id} → {escape(row.entry)} ({escape(row.language)}), "
+    head += f"by {escape(who)}."
+    if accepted.edit is None:
+        return head + " The entry has this question already; nothing written."
+    return "\n".join([head, diff_block(accepted.edit, root), "Send /reload to use it."])

@@ -83,6 +83,9 @@ def _group_lines(number: int, group: UnansweredGroup) -> list[str]:
     )
     lines = [head]
     lines += [f"• {sample(text)}" for text in group.samples]
+    if group.answered_entries:
+        answered = ", ".join(group.answered_entries[:3])
+        lines.append(f"<i>👎 on the answer: {escape(answered)}</i>")
     if group.candidates:
         closest = ", ".join(f"{entry} {score:.0f}" for entry, score in group.candidates[:2])
         lines.append(f"<i>closest: {escape(closest)}</i>")
@@ -219,6 +222,8 @@ def digest_message(digest: Digest) -> str:
     else:
         lines.append(f"<b>New unanswered questions</b> since {since}: none")
     lines.append(f"Open in total: {plural(digest.open_groups, 'group')} → /unanswered")
+    if digest.suggestions:
+        lines.append(f"Suggested question variants to review: {digest.suggestions} → /suggestions")
     lines.append("")
     if digest.thumbs_down:
         lines.append(f"<b>Answers marked not helpful</b> since {since}")
