@@ -75,6 +75,10 @@ async def conversation_during_outage(
 async def check_records(storage: Storage, questions: list[str], user_id: int) -> None:
     assert await storage.flush(30), "the outbox did not drain after the outage"
     rows = await storage.unanswered_rows()
+    # the 👎 put its question in the log too, with the entry it got
+    [down] = [r for r in rows if r.reason == "not-helpful"]
+    assert down.answered_entry == "housing-scams"
+    rows = [r for r in rows if r is not down]
     assert sorted(r.text for r in rows) == sorted([*questions, *(q + " " for q in questions)])
     since = (await storage.stats(days=1)).per_day[-1]
     assert since.unanswered == 2 * len(questions)
@@ -110,7 +114,7 @@ async def test_postgresql_unreachable_for_a_while(
                 questions, user_id = await conversation_during_outage(driver, fake, desk, cut)
                 await check_records(storage, questions, user_id)
                 rows = await query(pg_url(schema), "SELECT count(*) FROM unanswered_questions")
-                assert rows == [(2 * len(questions),)]
+                assert rows == [(2 * len(questions) + 1,)]  # and the 👎's question
         finally:
             await storage.close()
             await proxy.stop()
