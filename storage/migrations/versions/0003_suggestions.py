@@ -1,7 +1,7 @@
 """Suggested question variants learned from traffic; the entry a 👎 answer gave.
 
-Revision ID: 0002_suggestions
-Revises: 0001
+Revision ID: 0003_suggestions
+Revises: 0002_conversation
 Create Date: 2026-12-05
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0002_suggestions"
+revision: str = "0003_suggestions"
 down_revision: str | None = "0002_conversation"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
