@@ -1,5 +1,6 @@
 """Staff-chat messages for teaching the bot: the out-of-scope group picker, the suggested
-variants to review (/suggestions), and what a write did (with its diff). English, like every staff text; user text and file text escaped."""
+variants to review (/suggestions), and what a write did (with its diff). English, like every
+staff text; user text and file text escaped (without control and bidi characters)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,7 @@ from bot.core.suggestions import Accepted
 from bot.core.text import ellipsis, one_line, plural
 from bot.telegram import callback_data as cb
 from bot.telegram.render.answers import MAX_MESSAGE_CHARS, visible_length
-from bot.telegram.render.staff import local_time
-from faq.markup import escape
+from bot.telegram.render.staff import escape, local_time
 from faq.models import OutOfScopeGroup
 from faq.scrub import scrub
 from faq.writer import FileEdit
