@@ -261,8 +261,13 @@ async def on_staff_button(update: Update, context: BotContext) -> None:
         return
     question_id = int(data.arg.partition(".")[0])  # soosg: "<id>.<group>"
     if question_id > MAX_QUESTION_ID:  # no such row can exist (and the database cannot bind it)
-        single = data.action in ("staff_out_of_scope", "staff_out_of_scope_group")
-        await answer_query(query, f"That {'question' if single else 'group'} no longer exists")
+        what = {
+            "staff_out_of_scope": "question",
+            "staff_out_of_scope_group": "question",
+            "staff_accept": "suggestion",
+            "staff_reject": "suggestion",
+        }.get(data.action, "group")
+        await answer_query(query, f"That {what} no longer exists")
         return
     try:
         if data.action in ("staff_accept", "staff_reject"):

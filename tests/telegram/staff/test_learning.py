@@ -106,7 +106,7 @@ async def test_suggestions_are_scrubbed_and_linked_to_nobody(
     assert not {c for c in columns if "user" in c or "chat" in c}
     # /forget deletes the user's data; the suggestion, linked to nobody, stays
     [prompt] = sent(await driver.text(ana, "/forget"))
-    await driver.press(prompt, "forget:yes", ana)
+    await driver.press(prompt, "forget:yes:1001", ana)
     assert [s.text for s in await storage.suggestions()] == [suggestion.text]
 
 
