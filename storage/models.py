@@ -216,6 +216,33 @@ class ProcessedRecord(Base):
     created_at: Mapped[datetime] = mapped_column(index=True)
 
 
+class UpdateClaim(Base):
+    """A Telegram update taken by one process (:mod:`storage.claims`): a second delivery of
+    the same update, to this process or another replica, is skipped. ``done_at`` is set when
+    it was handled; a claim left unfinished (its process died) can be taken over after a
+    lease. Purged after a day."""
+
+    __tablename__ = "update_claims"
+
+    bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    owner: Mapped[str] = mapped_column(String(64))
+    claimed_at: Mapped[datetime] = mapped_column(index=True)
+    done_at: Mapped[datetime | None]
+
+
+class JobRun(Base):
+    """A periodic job's run for one period (e.g. the digest of a day): the first replica to
+    insert the row runs it, the others skip (:mod:`storage.claims`)."""
+
+    __tablename__ = "job_runs"
+
+    job: Mapped[str] = mapped_column(String(32), primary_key=True)
+    period: Mapped[str] = mapped_column(String(32), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(index=True)
+
+
 def utcnow() -> datetime:
     """The current time, timezone-aware UTC."""
     return datetime.now(UTC)
@@ -228,10 +255,12 @@ __all__ = [
     "DailyCounter",
     "Feedback",
     "Handoff",
+    "JobRun",
     "ProcessedRecord",
     "Suggestion",
     "UTCDateTime",
     "UnansweredQuestion",
+    "UpdateClaim",
     "UserPreference",
     "utcnow",
 ]

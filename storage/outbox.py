@@ -1,22 +1,28 @@
-"""The retry outbox: records reach the database exactly once, even across outages.
+"""The retry outbox: records reach the database exactly once, even across outages and crashes.
 
-``put()`` appends a record to an in-memory queue and returns at once; one background task
-writes batches. When a write fails the batch stays in flight and is retried with capped
+``put()`` appends a record to the journal (the spool file, fsynced) and to an in-memory
+queue, and returns; one background task writes batches. A record is therefore on disk
+before the reply that follows it goes out: a crash (SIGKILL, power loss) right after the
+reply loses nothing, and the next :meth:`Outbox.start` replays the journal. A database that
+is locked or down never delays ``put()``. When a write fails the batch stays in flight and is retried with capped
 exponential backoff, forever: nothing is dropped. Nothing is written twice either, because
 every record carries an idempotency key that the database enforces (a retried batch whose
 first attempt did commit inserts nothing).
 
-What is still pending at :meth:`Outbox.close` (the database stayed down past the flush
-timeout) is spilled to a JSON-lines spool file and re-enqueued by the next
-:meth:`Outbox.start`. The spool is deleted once everything it held has been written; until
-then it only ever holds records that are committed or pending, so replaying it after a crash
-is harmless.
+The journal is emptied whenever everything in it is committed, and compacted to the pending
+records when it grows long under constant load; it only ever holds records that are committed
+or pending, so replaying it is harmless. The process holds an exclusive lock (``flock``) on
+its journal while it runs; at start it also adopts the journals of siblings that nobody holds
+(another replica's, or an older version's file name), so no record waits for a replica that
+does not come back. What is still pending at :meth:`Outbox.close` (the database stayed down
+past the flush timeout) stays in the journal for the next start.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import logging
 import os
 import random
@@ -31,6 +37,9 @@ log = logging.getLogger(__name__)
 
 Writer = Callable[[Sequence[Record]], Awaitable[None]]
 
+#: A journal longer than this is rewritten with the pending records only.
+COMPACT_LINES = 10_000
+
 
 class Outbox:
     """An in-memory queue with one background writer; see the module docstring."""
@@ -44,6 +53,7 @@ class Outbox:
         batch_size: int = 200,
         base_delay: float = 0.05,
         max_delay: float = 5.0,
+        siblings: str | None = None,
     ) -> None:
         self._write = write
         self._is_permanent = is_permanent
@@ -62,29 +72,73 @@ class Outbox:
         self._healthy = True
         self._closed = False
         self._spool_on_disk = False
+        #: a glob (in the spool's directory) of other journals this one may adopt
+        self._siblings = siblings
+        self._fd: int | None = None
+        self._journal_lines = 0
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> int:
-        """Re-enqueue a spool left by an earlier run and start the writer; returns its size."""
-        loaded = 0
-        if self.spool_path.exists():
+        """Replay the journal left by an earlier run (and unheld siblings'), start the writer;
+        returns how many records were re-enqueued."""
+        self._open_journal()
+        assert self._fd is not None
+        own = self._read_records(os.pread(self._fd, os.fstat(self._fd).st_size, 0))
+        self._queue.extend(own)
+        self._journal_lines = len(own)
+        adopted = self._adopt_siblings()
+        loaded = len(own) + adopted
+        if loaded:
+            self._idle.clear()
+            log.warning("outbox: re-enqueued %d records from %s", loaded, self.spool_path)
+        if self._journal_lines:
             self._spool_on_disk = True
-            for line in self.spool_path.read_text(encoding="utf-8").splitlines():
-                if not line.strip():
-                    continue
-                try:
-                    self._queue.append(loads(line))
-                    loaded += 1
-                except ValueError as exc:
-                    log.error(
-                        "outbox: unreadable spool line kept in %s (%s)", self.rejected_path, exc
-                    )
-                    self._append(self.rejected_path, [line])
-            if loaded:
-                self._idle.clear()
-                log.warning("outbox: re-enqueued %d records from %s", loaded, self.spool_path)
         self._task = asyncio.create_task(self._run(), name="storage-outbox")
         return loaded
+
+    def _read_records(self, data: bytes) -> list[Record]:
+        records: list[Record] = []
+        for raw in data.decode("utf-8", "replace").splitlines():
+            if not raw.strip():
+                continue
+            try:
+                records.append(loads(raw))
+            except ValueError as exc:
+                # (a line cut short by a crash mid-write: its put() never returned)
+                log.error("outbox: unreadable spool line kept in %s (%s)", self.rejected_path, exc)
+                self._append(self.rejected_path, [raw])
+        return records
+
+    def _adopt_siblings(self) -> int:
+        """Take over journals no running process holds; returns how many records."""
+        if self._siblings is None:
+            return 0
+        adopted = 0
+        for path in sorted(self.spool_path.parent.glob(self._siblings)):
+            if path == self.spool_path or path.name.endswith((".tmp", ".rejected")):
+                continue
+            try:
+                fd = os.open(path, os.O_RDWR)
+            except FileNotFoundError:
+                continue
+            try:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue  # its process is running
+                with contextlib.suppress(FileNotFoundError):
+                    if os.stat(path).st_ino != os.fstat(fd).st_ino:
+                        continue  # replaced meanwhile: a running process's new journal
+                records = self._read_records(os.pread(fd, os.fstat(fd).st_size, 0))
+                if records:
+                    self._journal(records)  # ours before theirs is gone
+                    self._queue.extend(records)
+                    adopted += len(records)
+                    log.warning("outbox: adopted %d records from %s", len(records), path)
+                path.unlink()
+            finally:
+                os.close(fd)
+        return adopted
 
     async def close(self, timeout: float | None) -> int:  # noqa: ASYNC109 (bounded flush)
         """Flush for up to ``timeout`` seconds, stop, and spool what is left; returns its size."""
@@ -102,8 +156,9 @@ class Outbox:
                 len(records),
                 self.spool_path,
             )
-        elif self._spool_on_disk:
+        else:
             self._remove_spool()
+        self._close_journal()
         return len(records)
 
     # ------------------------------------------------------------------ queue
@@ -111,6 +166,7 @@ class Outbox:
         """Queue ``record`` for writing; returns at once."""
         if self._closed:
             raise RuntimeError("storage is closed")
+        self._journal([record])  # on disk before the caller's reply goes out
         self._queue.append(record)
         self._idle.clear()
         self._wakeup.set()
@@ -200,6 +256,8 @@ class Outbox:
             failures = 0
             self._healthy = True
             self._inflight = []
+            if self._journal_lines > COMPACT_LINES and self.pending * 4 < self._journal_lines:
+                self._write_spool(self.pending_records())
 
     async def _attempt(self, batch: list[Record]) -> None:
         try:
@@ -226,7 +284,39 @@ class Outbox:
             self._remove_spool()
 
     # ------------------------------------------------------------------ files
-    def _write_spool(self, records: Iterable[Record]) -> None:
+    def _open_journal(self) -> None:
+        if self._fd is not None:
+            return
+        self.spool_path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.spool_path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            # two processes with one journal (the same REPLICA_ID twice): appends stay
+            # whole lines, but one may empty the file under the other
+            log.error("outbox: %s is in use by another process; set REPLICA_ID", self.spool_path)
+        self._fd = fd
+
+    def _close_journal(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # (and with it the lock)
+            self._fd = None
+
+    def _journal(self, records: Sequence[Record]) -> None:
+        """Append ``records`` to the journal and fsync it."""
+        self._open_journal()
+        assert self._fd is not None
+        data = "".join(dumps(r) + "\n" for r in records).encode("utf-8")
+        view = memoryview(data)
+        while view:
+            written = os.write(self._fd, view)
+            view = view[written:]
+        os.fsync(self._fd)
+        self._journal_lines += len(records)
+        self._spool_on_disk = True
+
+    def _write_spool(self, records: Sequence[Record]) -> None:
+        """Replace the journal by ``records`` (atomically: a crash leaves the old or the new)."""
         self.spool_path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.spool_path.with_name(self.spool_path.name + ".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -235,11 +325,20 @@ class Outbox:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, self.spool_path)
+        self._close_journal()
+        if not self._closed:
+            self._open_journal()
+        self._journal_lines = len(records)
         self._spool_on_disk = True
 
     def _remove_spool(self) -> None:
-        with contextlib.suppress(FileNotFoundError):
-            self.spool_path.unlink()
+        """Everything journaled is committed: empty the journal (removed at close)."""
+        if self._fd is not None and not self._closed:
+            os.ftruncate(self._fd, 0)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                self.spool_path.unlink()
+        self._journal_lines = 0
         self._spool_on_disk = False
 
     @staticmethod

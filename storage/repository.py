@@ -57,6 +57,11 @@ def _insert(session: AsyncSession, model: type[Base]) -> postgresql.Insert | sql
     raise NotImplementedError(f"unsupported database: {dialect}")
 
 
+#: ``INSERT`` for the database of ``session``, with ``on_conflict_do_nothing`` (for
+#: :mod:`storage.claims`).
+insert_statement = _insert
+
+
 async def _rowcount(session: AsyncSession, statement: Executable) -> int:
     result = cast(CursorResult[Any], await session.execute(statement))
     return max(result.rowcount, 0)

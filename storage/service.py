@@ -31,6 +31,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from faq.normalise import normalise
 from faq.scrub import scrub
 from storage import conversation, repository, suggestions
+from storage.claims import (
+    UpdateClaims,
+    claim_job,
+    new_owner,
+    purge_claims,
+    release_stale,
+    within,
+)
 from storage.conversation import ConversationStore
 from storage.engine import create_engine, redact, session_factory, sqlite_path
 from storage.errors import StorageError, StorageUnavailable, describe, is_unavailable
@@ -154,14 +162,25 @@ def _permanent(exc: BaseException) -> bool:
     return isinstance(exc, UnicodeError | ValueError | TypeError)
 
 
-def default_spool_path(url: str, spool_dir: Path | None = None) -> Path:
-    """Where the outbox spills records at close: next to an SQLite file, else a data dir."""
+def spool_files(
+    url: str, spool_dir: Path | None = None, replica: str | None = None
+) -> tuple[Path, str]:
+    """The outbox journal (next to an SQLite file, else in a data dir; one per replica when
+    ``replica`` is given) and a glob of its siblings, which a starting outbox adopts."""
     database = sqlite_path(url)
     if database is not None:
-        return (spool_dir or database.parent) / f"{database.name}.outbox.jsonl"
-    digest = hashlib.sha256(redact(url).encode()).hexdigest()[:12]
-    directory = spool_dir or Path(platformdirs.user_data_dir("welcomebot"))
-    return directory / f"outbox-{digest}.jsonl"
+        directory, stem = spool_dir or database.parent, f"{database.name}.outbox"
+    else:
+        digest = hashlib.sha256(redact(url).encode()).hexdigest()[:12]
+        directory = spool_dir or Path(platformdirs.user_data_dir("welcomebot"))
+        stem = f"outbox-{digest}"
+    name = f"{stem}.{replica}.jsonl" if replica else f"{stem}.jsonl"
+    return directory / name, f"{stem}*.jsonl"
+
+
+def default_spool_path(url: str, spool_dir: Path | None = None) -> Path:
+    """Where the outbox keeps its journal: next to an SQLite file, else a data dir."""
+    return spool_files(url, spool_dir)[0]
 
 
 # ---------------------------------------------------------------------- the facade
@@ -177,6 +196,8 @@ class Storage:
         spool_path: Path,
         flush_timeout: float,
         busy_timeout: float,
+        replica: str = "local",
+        siblings: str | None = None,
     ) -> None:
         self._engine = engine
         self._sessions = session_factory(engine)
@@ -187,7 +208,14 @@ class Storage:
         # SQLite has one writer at a time; queueing writers here instead of inside
         # SQLite's busy handler keeps them in order and fast.
         self._write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
-        self._outbox = Outbox(self._write_batch, spool_path=spool_path, is_permanent=_permanent)
+        self._outbox = Outbox(
+            self._write_batch, spool_path=spool_path, is_permanent=_permanent, siblings=siblings
+        )
+        #: this process's name in update claims and job runs
+        self.replica = replica
+        self.claims = UpdateClaims(self._claim_write, owner=new_owner(replica))
+        #: a language lookup gives up after this many seconds (a reply never waits longer)
+        self.read_deadline = 0.5
         #: conversation state that survives a restart (storage/conversation.py)
         self.conversation = ConversationStore(
             self._sessions, lambda: self._writing(self._busy_timeout), hasher
@@ -205,12 +233,15 @@ class Storage:
         spool_dir: str | Path | None = None,
         flush_timeout: float = 5.0,
         busy_timeout: float = 5.0,
+        replica: str | None = None,
     ) -> Self:
         """Connect, migrate the schema to the newest version and start the outbox.
 
         ``spool_dir`` is where records still pending at close are kept (default: next to the
         SQLite file, else the user data directory). ``busy_timeout`` is how long an SQLite
         write waits for a lock held by another process before it counts as a failure.
+        ``replica`` names this process among several sharing the database (its journal file
+        and its update claims); None: a single process.
         Raises :class:`StorageUnavailable` when the database cannot be reached.
         """
         if retention_days < 1:
@@ -229,7 +260,9 @@ class Storage:
                     f"cannot open the database {redact(url)}: {describe(exc)}"
                 ) from exc
             raise
-        spool = default_spool_path(url, Path(spool_dir) if spool_dir is not None else None)
+        spool, siblings = spool_files(
+            url, Path(spool_dir) if spool_dir is not None else None, replica
+        )
         storage = cls(
             engine,
             hasher=hasher,
@@ -237,6 +270,8 @@ class Storage:
             spool_path=spool,
             flush_timeout=flush_timeout,
             busy_timeout=busy_timeout,
+            replica=replica or "local",
+            siblings=siblings,
         )
         storage._outbox.start()
         return storage
@@ -260,6 +295,11 @@ class Storage:
     def dialect(self) -> str:
         """``sqlite`` or ``postgresql``."""
         return self._engine.dialect.name
+
+    @property
+    def healthy(self) -> bool:
+        """False while the database cannot be written (records then wait in the journal)."""
+        return self._outbox.healthy and self.claims.database_ok
 
     @property
     def pending(self) -> int:
@@ -334,6 +374,34 @@ class Storage:
                 raise
             log.warning("storage: direct write failed (%s); queued for retry", describe(exc))
             return False, None
+
+    async def _claim_write(self, action: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        async with self._writing() as session:
+            return await action(session)
+
+    # ------------------------------------------------------------------ claims (storage.claims)
+    async def release_stale_claims(self, *, bot_id: int) -> int:
+        """Forget this replica's unfinished update claims from before it (re)started, so the
+        updates they held are answered when Telegram delivers them again; 0 when the
+        database is unavailable."""
+        try:
+            async with self._writing(self._busy_timeout) as session:
+                return await release_stale(
+                    session, bot_id=bot_id, replica=self.replica, owner=self.claims.owner
+                )
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            log.warning("storage: could not release stale claims (%s)", describe(exc))
+            return 0
+
+    async def claim_job(self, *, job: str, period: str) -> bool:
+        """True when this replica is the first to run ``job`` for ``period`` (a day, a slot);
+        raises :class:`StorageUnavailable` when the database cannot be reached."""
+        async with self._guarded(), self._writing(self._busy_timeout) as session:
+            return await claim_job(
+                session, job=job, period=period, owner=self.claims.owner, now=utcnow()
+            )
 
     def _check_open(self) -> None:
         if self._closed:
@@ -457,16 +525,20 @@ class Storage:
         ]
         if queued:
             return max(queued, key=lambda r: r.created_at).language
-        if not self._outbox.healthy:  # a reply never waits for a database known to be away
+        if not self.healthy:  # a reply never waits for a database known to be away
             return None
         try:
-            async with self._sessions() as session:
-                return await repository.get_language(session, user_hash=user_hash)
+            return await within(self.read_deadline, self._read_language(user_hash))
         except Exception as exc:
-            if not is_unavailable(exc):
+            if not (isinstance(exc, TimeoutError) or is_unavailable(exc)):
                 raise
-            log.warning("storage: language lookup failed (%s)", describe(exc))
+            self.claims.database_failed()  # the next replies do not even ask
+            log.warning("storage: language lookup failed (%s)", describe(exc) or "timeout")
             return None
+
+    async def _read_language(self, user_hash: str) -> str | None:
+        async with self._sessions() as session:
+            return await repository.get_language(session, user_hash=user_hash)
 
     async def flush(self, timeout: float | None = None) -> bool:  # noqa: ASYNC109 (contract)
         """Wait until every queued record is written (True) or ``timeout`` passes (False)."""
@@ -491,9 +563,12 @@ class Storage:
 
         Returns how many rows went.
         """
-        cutoff = (now or utcnow()) - timedelta(days=self.retention_days)
+        moment = now or utcnow()
+        cutoff = moment - timedelta(days=self.retention_days)
         async with self._guarded(), self._writing() as session:
-            return await repository.purge(session, before=cutoff)
+            purged = await repository.purge(session, before=cutoff)
+            await purge_claims(session, now=moment)  # bookkeeping, not data about anyone
+            return purged
 
     # ------------------------------------------------------------------ welfare team
     async def _questions(

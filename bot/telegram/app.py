@@ -29,6 +29,7 @@ from bot.telegram.delivery import BotApiRequest, ResilientRateLimiter
 from bot.telegram.handlers import register, register_fallbacks, staff
 from bot.telegram.handlers.commands import COMMANDS
 from bot.telegram.profile import register_profile
+from bot.telegram.updates_claim import ClaimingUpdateProcessor
 from faq.cache import ArtefactCache
 from faq.models import LANGUAGES
 from faq.prepared import load_prepared
@@ -70,8 +71,17 @@ async def register_commands(application: BotApplication) -> None:
         log.warning("could not register the command menu: %s", exc)
 
 
+def purge_slot(now: dt.datetime) -> str:
+    """The purge period ``now`` falls in (one run per slot over all replicas)."""
+    hours = int(PURGE_INTERVAL.total_seconds() // 3600)
+    return f"{now:%Y-%m-%d}T{now.hour // hours * hours:02d}"
+
+
 async def _purge(context: BotContext) -> None:
-    deleted = await context.storage.purge()
+    storage = context.storage
+    if not await storage.claim_job(job="purge", period=purge_slot(dt.datetime.now(dt.UTC))):
+        return  # another replica purges this slot
+    deleted = await storage.purge()
     if deleted:
         log.info("purged %d expired rows", deleted)
 
@@ -89,8 +99,16 @@ async def _post_init(application: BotApplication) -> None:
             retention_days=settings.retention_days,
             # records the database could not take yet survive a restart of the container
             spool_dir=settings.data_dir,
+            replica=settings.replica_id,
         )
         data.owns_storage = True
+    processor = application.update_processor
+    if isinstance(processor, ClaimingUpdateProcessor):
+        processor.claims = data.storage.claims
+        processor.bot_id = application.bot.id
+        released = await data.storage.release_stale_claims(bot_id=application.bot.id)
+        if released:
+            log.warning("%d updates claimed before a restart will be answered again", released)
     await register_commands(application)
     await register_profile(application)
     await staff.setup(application)  # staff command menu, daily digest, FAQ watcher
@@ -148,7 +166,7 @@ def build_application(
             )
         )
         .context_types(context_types)
-        .concurrent_updates(CONCURRENT_UPDATES)
+        .concurrent_updates(ClaimingUpdateProcessor(CONCURRENT_UPDATES))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )

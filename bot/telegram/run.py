@@ -31,6 +31,7 @@ from bot.core.config import Settings, SettingsError
 from bot.telegram.app import build_application
 from bot.telegram.context import BotApplication
 from bot.telegram.health import beat
+from bot.telegram.updates_claim import ClaimingUpdateProcessor
 from faq.loader import FaqLoadError
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,9 @@ MAX_BODY_BYTES = 2 * 1024 * 1024
 #: Past this many bytes the connection is closed instead (after a 413 when the request
 #: announced its length).
 DISCARD_BYTES = 64 * 1024 * 1024
+#: How long a webhook request waits for another process that is handling the same update
+#: before it answers 503 (Telegram then tries again later).
+BUSY_WAIT = 3.0
 #: Signals that stop the bot gracefully.
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 #: Start-up retries when the Bot API cannot be reached (polling; about a second apart).
@@ -161,6 +165,21 @@ def parse_update(body: bytes, bot_app: BotApplication) -> Update | None:
         return None
 
 
+async def handle_update(
+    bot_app: BotApplication, processor: ClaimingUpdateProcessor, update: Update
+) -> str:
+    """Handle ``update`` now; ``busy`` when another process still has it after
+    :data:`BUSY_WAIT` seconds (a duplicate that arrived while the first was handled waits for
+    it and is then acknowledged as ``done``)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + BUSY_WAIT
+    while True:
+        verdict = await processor.handle_now(update, lambda: bot_app.process_update(update))
+        if verdict != "busy" or loop.time() >= deadline:
+            return verdict
+        await asyncio.sleep(0.1)
+
+
 @tornado.web.stream_request_body
 class _WebhookHandler(tornado.web.RequestHandler):
     """``POST`` from Telegram: check the secret token, queue the update.
@@ -209,7 +228,17 @@ class _WebhookHandler(tornado.web.RequestHandler):
         update = parse_update(b"".join(self.chunks), self.bot_app)
         if update is None:
             raise tornado.web.HTTPError(400)
-        await self.bot_app.update_queue.put(update)
+        if not self.bot_app.running:
+            raise tornado.web.HTTPError(503)  # starting or stopping: Telegram tries again
+        processor = self.bot_app.update_processor
+        if not isinstance(processor, ClaimingUpdateProcessor):
+            await self.bot_app.update_queue.put(update)
+            self.set_status(200)
+            return
+        # 200 only once the update is handled: a crash before that makes Telegram deliver
+        # it again, and the claim (storage.claims) keeps a second delivery from a second reply
+        if await handle_update(self.bot_app, processor, update) == "busy":
+            raise tornado.web.HTTPError(503)
         self.set_status(200)
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
@@ -234,6 +263,11 @@ class _HealthHandler(tornado.web.RequestHandler):
         if not self.bot_app.running:
             self.set_status(503)
             self.finish("starting or stopping\n")
+            return
+        storage = self.bot_app.bot_data.storage
+        if storage is not None and not storage.healthy:
+            # still answering (records wait in the journal): no reason to take it out
+            self.finish("degraded: the database is unreachable; answering, records kept\n")
             return
         self.finish("ok\n")
 

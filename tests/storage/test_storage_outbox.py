@@ -278,7 +278,8 @@ async def test_pending_records_survive_close_and_open(outage: Outage, tmp_path: 
 
     storage = await _open(outage.url, tmp_path)
     assert await storage.flush(10)
-    assert not spool.exists()  # everything in it is written
+    # everything in it is written: the journal is empty while the storage runs, gone after
+    assert not spool.exists() or spool.stat().st_size == 0
     assert await storage.get_language(user_id=5) == "it"
     await storage.close()
 

@@ -10,6 +10,7 @@ from bot.core.digest import build_digest
 from bot.core.leiden import LEIDEN_TZ
 from bot.telegram.context import BotApplication, BotContext, application_settings
 from bot.telegram.render.staff import digest_message
+from storage import StorageUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -24,11 +25,22 @@ async def post_digest(context: BotContext, chat_id: int, *, now: datetime | None
 
 
 async def digest_job(context: BotContext, *, now: datetime | None = None) -> None:
-    """The daily job: the digest to the staff chat (``now`` fixes the date in tests)."""
+    """The daily job: the digest to the staff chat (``now`` fixes the date in tests), posted
+    by one replica only: the first to claim the day in ``job_runs``."""
     chat_id = context.settings.staff_chat_id
     if chat_id is None:
         return
-    await post_digest(context, chat_id, now=now)
+    moment = now or datetime.now(UTC)
+    day = moment.astimezone(LEIDEN_TZ).date().isoformat()
+    try:
+        first = await context.storage.claim_job(job="digest", period=day)
+    except StorageUnavailable as exc:
+        log.warning("no digest today: %s", exc)
+        return
+    if not first:
+        log.info("the digest of %s was posted by another replica", day)
+        return
+    await post_digest(context, chat_id, now=moment)
 
 
 def schedule_digest(application: BotApplication) -> None:
