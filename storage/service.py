@@ -525,14 +525,13 @@ class Storage:
         ]
         if queued:
             return max(queued, key=lambda r: r.created_at).language
-        if not self.healthy:  # a reply never waits for a database known to be away
+        if not self._outbox.healthy:  # a reply never waits for a database known to be away
             return None
         try:
             return await within(self.read_deadline, self._read_language(user_hash))
         except Exception as exc:
             if not (isinstance(exc, TimeoutError) or is_unavailable(exc)):
                 raise
-            self.claims.database_failed()  # the next replies do not even ask
             log.warning("storage: language lookup failed (%s)", describe(exc) or "timeout")
             return None
 
