@@ -39,8 +39,7 @@ def lint(
     today = today or date.today()
     matcher = matcher or Matcher(tree)
     warnings: list[Warning_] = [
-        Warning_(due.entry, due.file, f"reviewed {due.reviewed.isoformat()}, over 12 months ago")
-        for due in due_for_review(tree, today)
+        Warning_(due.entry, due.file, due.reason) for due in due_for_review(tree, today)
     ]
     offered = Thresholds().clarify
     for entry in tree.entries.values():

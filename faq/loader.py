@@ -57,7 +57,7 @@ _NOT_ENTRIES = (SAFETY_FILE, SYNONYMS_FILE, OUT_OF_SCOPE_FILE, WEAK_TERMS_FILE, 
 SAFETY_DIR = "safety"  # grammar, corpus and texts of the safety layer (faq/safety_loader.py)
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_ENTRY_KEYS = {"id", "category", "reviewed", "sources", "related", "translations"}
+_ENTRY_KEYS = {"id", "category", "reviewed", "review_by", "sources", "related", "translations"}
 _ENTRY_REQUIRED = ("id", "category", "reviewed", "translations")
 _TRANSLATION_KEYS = {"questions", "keywords", "answer"}
 _SMALLTALK_KEYS = {"id", "translations"}
@@ -85,6 +85,11 @@ def _entry(doc: Doc) -> Entry | None:
     reviewed = data.get("reviewed")
     if "reviewed" in data and not isinstance(reviewed, date):
         doc.problem(("reviewed",), "must be a date written as YYYY-MM-DD")
+    review_by = data.get("review_by")
+    if review_by is not None and not isinstance(review_by, date):
+        doc.problem(("review_by",), "must be a date written as YYYY-MM-DD")
+    elif isinstance(review_by, date) and isinstance(reviewed, date) and review_by <= reviewed:
+        doc.problem(("review_by",), "must come after the reviewed date")
     sources = doc_strings(doc, data.get("sources"), ("sources",), required=False)
     for i, src in enumerate(sources):
         if not (src.startswith("https://") or PROJECT_DOC.match(src)):
@@ -114,6 +119,7 @@ def _entry(doc: Doc) -> Entry | None:
         related=related,
         translations=translations,
         path=doc.path,
+        review_by=review_by if isinstance(review_by, date) else None,
     )
 
 

@@ -38,6 +38,9 @@ class Entry:
     related: tuple[str, ...]
     translations: dict[str, Translation]
     path: Path | None = None
+    #: the day content with a date in it (a year's amounts, a deadline) must be checked again,
+    #: whatever ``reviewed`` says; optional
+    review_by: date | None = None
 
     def translation(self, language: str) -> tuple[Translation, str]:
         """The translation for ``language``, else English, else the first one there is.

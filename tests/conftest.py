@@ -76,6 +76,7 @@ class FaqTreeBuilder:
         reviewed: str = "2026-01-15",
         sources: Sequence[str] = ("https://www.example.org/source",),
         related: Sequence[str] = (),
+        review_by: str | None = None,
     ) -> Path:
         data: dict[str, Any] = {
             "id": entry_id,
@@ -83,12 +84,15 @@ class FaqTreeBuilder:
             "reviewed": reviewed,
             "sources": list(sources),
         }
+        if review_by:
+            data["review_by"] = review_by
         if related:
             data["related"] = list(related)
         data["translations"] = {lang: dict(body) for lang, body in translations.items()}
         text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000)
         # a bare YAML date, as staff write it (safe_dump would quote the string)
         text = text.replace(f"reviewed: '{reviewed}'", f"reviewed: {reviewed}")
+        text = text.replace(f"review_by: '{review_by}'", f"review_by: {review_by}")
         return self.write(f"{category}/{entry_id}.yaml", text)
 
     def safety(

@@ -1,6 +1,6 @@
 """The daily digest's content: unanswered question groups that are new since the day before,
-entries people marked not helpful in that time, entries whose ``reviewed`` date is more
-than a year old, and how many suggested variants wait for review (posted to the staff chat by :mod:`bot.telegram.jobs.digest`)."""
+entries people marked not helpful in that time, entries due for review (reviewed more than a
+year ago, or past their ``review_by`` date: :func:`faq.freshness.due_for_review`), and how many suggested variants wait for review (posted to the staff chat by :mod:`bot.telegram.jobs.digest`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.core.leiden import today as leiden_today
-from faq.lint import STALE_AFTER
+from faq.freshness import Due, due_for_review
 from faq.models import FaqTree
 from storage import Storage, UnansweredGroup
 
@@ -27,7 +27,7 @@ class Digest:
     new_groups: list[UnansweredGroup]
     open_groups: int
     thumbs_down: list[tuple[str, int, int]]  # entry, helpful, not helpful
-    stale: list[tuple[str, date]]  # entry, reviewed
+    stale: list[Due]
     #: suggested question variants waiting for review (/suggestions)
     suggestions: int = 0
 
@@ -43,9 +43,6 @@ async def build_digest(storage: Storage, tree: FaqTree, *, now: datetime) -> Dig
         key=lambda item: (-item[2], item[1], item[0]),
     )
     today = leiden_today(now)
-    stale = sorted(
-        ((e.id, e.reviewed) for e in tree.entries.values() if today - e.reviewed > STALE_AFTER),
-        key=lambda item: (item[1], item[0]),
-    )
+    stale = due_for_review(tree, today)
     suggestions = await storage.count_suggestions(status="new")
     return Digest(today, since, new, len(groups), thumbs_down, stale, suggestions)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from faq.freshness import STALE_AFTER, due_for_review, unsourced
+from faq.yaml_doc import FaqLoadError
 
 
 def _tree(minimal_tree):
@@ -38,3 +41,30 @@ def test_due_for_review_takes_another_period(minimal_tree) -> None:
 
 def test_unsourced_names_entries_without_sources(minimal_tree) -> None:
     assert [e.id for e in unsourced(_tree(minimal_tree))] == ["housing-bare"]
+
+
+def test_review_by_makes_a_freshly_reviewed_entry_due_on_its_day(minimal_tree) -> None:
+    tr = minimal_tree.tr
+    en = {"en": tr(["allowance amounts"], "the amounts of this year")}
+    minimal_tree.entry(
+        "housing-amounts", "housing", en, reviewed="2026-12-01", review_by="2027-01-01"
+    )
+    minimal_tree.entry("housing-plain", "housing", en, reviewed="2026-12-01")
+    tree = minimal_tree.load()
+    assert tree.entries["housing-amounts"].review_by == date(2027, 1, 1)
+    assert due_for_review(tree, date(2026, 12, 31)) == []
+    [due] = due_for_review(tree, date(2027, 1, 3))
+    assert (due.entry, due.review_by, due.overdue_days) == ("housing-amounts", date(2027, 1, 1), 2)
+    assert due.reason == "to be reviewed by 2027-01-01 (its content has a date)"
+
+
+def test_review_by_must_be_a_later_date(minimal_tree) -> None:
+    tr = minimal_tree.tr
+    en = {"en": tr(["allowance amounts"], "the amounts of this year")}
+    minimal_tree.entry("housing-a", "housing", en, reviewed="2026-12-01", review_by="2026-11-01")
+    minimal_tree.entry("housing-b", "housing", en, reviewed="2026-12-01", review_by="soon")
+    with pytest.raises(FaqLoadError) as caught:
+        minimal_tree.load()
+    message = str(caught.value)
+    assert "review_by: must come after the reviewed date" in message
+    assert "review_by: must be a date written as YYYY-MM-DD" in message

@@ -233,13 +233,11 @@ def digest_message(digest: Digest) -> str:
         lines.append(f"<b>Answers marked not helpful</b> since {since}: none")
     lines.append("")
     if digest.stale:
-        lines.append("<b>Entries to review</b> (reviewed over a year ago)")
-        items = [
-            f"• {escape(entry)} (reviewed {reviewed:%Y-%m-%d})" for entry, reviewed in digest.stale
-        ]
+        lines.append("<b>Entries to review</b>")
+        items = [f"• {escape(due.entry)}: {escape(due.reason)}" for due in digest.stale]
         lines += _more(items, len(items))
     else:
-        lines.append("<b>Entries to review</b> (reviewed over a year ago): none")
+        lines.append("<b>Entries to review</b>: none")
     return "\n".join(lines)
 
 

@@ -381,7 +381,7 @@ async def test_digest_lists_new_groups_thumbs_down_and_stale_entries(
     assert "housing-find-room: 1 👎, 0 👍" in down
     assert "eduroam-connect" not in down
     stale = text[text.index("Entries to review") :]
-    assert "housing-old (reviewed 2025-11-30)" in stale
+    assert "housing-old: reviewed 2025-11-30, over 12 months ago" in stale
     assert "housing-recent" not in stale
     assert "housing-find-room" not in stale
 
