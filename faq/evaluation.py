@@ -61,12 +61,18 @@ class Tally:
     items: int = 0
     language_ok: int = 0
     misses: list[str] = field(default_factory=list)
+    #: questions replied to in another language than the item's, as ``[lang] 'q': replied in xx``
+    language_misses: list[str] = field(default_factory=list)
     #: (expected, answered) -> count, for answers with the wrong entry (out of scope: @none)
     confusion: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def add(self, item: Item, out: Outcome) -> None:
         self.items += 1
         self.language_ok += out.language == item.language
+        if out.language != item.language:
+            self.language_misses.append(
+                f"[{item.language}] {item.question!r}: replied in {out.language}"
+            )
         answered = out.kind in ("answer", "safety")
         if item.expect == NONE:
             self.none_items += 1

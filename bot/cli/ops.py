@@ -48,7 +48,7 @@ def register(
     )
     ev.add_argument("--lang", choices=LANGUAGES, help="preferred language passed to the desk")
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")
-    ev.add_argument("--misses", action="store_true", help="list every question that went wrong")
+    ev.add_argument("--misses", action="store_true", help="list every question that went wrong, and every reply in another language")
     ev.set_defaults(func=cmd_eval)
 
     _register_run(sub)
@@ -139,6 +139,9 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         if args.misses:
             print("\nmisses:")
             for miss in [*report.overall.misses, *report.safety.misses]:
+                print("  " + miss)
+            print("\nreplied in another language:")
+            for miss in report.overall.language_misses:
                 print("  " + miss)
     return 0
 
