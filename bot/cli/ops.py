@@ -48,7 +48,11 @@ def register(
     )
     ev.add_argument("--lang", choices=LANGUAGES, help="preferred language passed to the desk")
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")
-    ev.add_argument("--misses", action="store_true", help="list every question that went wrong, and every reply in another language")
+    ev.add_argument(
+        "--misses",
+        action="store_true",
+        help="list every question that went wrong, and every reply in another language",
+    )
     ev.set_defaults(func=cmd_eval)
 
     _register_run(sub)
