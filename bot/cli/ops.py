@@ -144,8 +144,9 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
             print("\nmisses:")
             for miss in [*report.overall.misses, *report.safety.misses]:
                 print("  " + miss)
-            print("\nreplied in another language:")
-            for miss in report.overall.language_misses:
+            others = report.overall.language_misses
+            print(f"\nreplied in another language: {len(others) or 'none'}")
+            for miss in others:
                 print("  " + miss)
     return 0
 

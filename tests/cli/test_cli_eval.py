@@ -98,9 +98,22 @@ def test_wrong_answers_are_shown_by_entry(cli, minimal_tree, questions):
 def test_misses_are_listed(cli, minimal_tree, questions):
     run = cli("eval", questions, "--faq-dir", minimal_tree.root, "--only-present", "--misses")
     assert "misses:" in run.out
-    misses = run.out.split("misses:")[1].strip().splitlines()
-    assert len(misses) == 1
-    assert "expected housing-find-room, got eduroam-connect" in misses[0]
+    misses, languages = run.out.split("misses:")[1].split("replied in another language:")
+    [miss] = misses.strip().splitlines()
+    assert "expected housing-find-room, got eduroam-connect" in miss
+    assert languages.strip() == "none"
+
+
+def test_replies_in_another_language_are_listed(cli, minimal_tree, tmp_path):
+    path = tmp_path / "q.yaml"
+    # labelled Dutch, but written in English: the reply is in English, a language miss
+    path.write_text(
+        '- q: "How do I connect to eduroam?"\n  lang: nl\n  expect: eduroam-connect\n',
+        encoding="utf-8",
+    )
+    run = cli("eval", path, "--faq-dir", minimal_tree.root, "--only-present", "--misses")
+    languages = run.out.split("replied in another language:")[1].strip().splitlines()
+    assert languages == ["1", "  [nl] 'How do I connect to eduroam?': replied in en"]
 
 
 def test_malformed_question_file_is_a_clear_error(cli, minimal_tree, tmp_path):
