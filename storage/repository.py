@@ -1,4 +1,6 @@
-"""Every query the application runs: keyword-only async functions taking an ``AsyncSession``.
+"""The queries behind records, users, unanswered questions and statistics: keyword-only
+async functions taking an ``AsyncSession`` (handoffs: :mod:`storage.handoff_queries`,
+suggestions: :mod:`storage.suggestions`, claims: :mod:`storage.claims`).
 
 The caller owns the transaction (``async with session.begin():``). Writes that can be
 retried use ``INSERT ... ON CONFLICT`` on an idempotency key, which SQLite and PostgreSQL
@@ -324,82 +326,3 @@ async def feedback_counts(
     for entry, is_helpful, count in await session.execute(statement):
         totals.setdefault(entry, [0, 0])[0 if is_helpful else 1] += count
     return [(entry, up, down) for entry, (up, down) in totals.items()]
-
-
-# ---------------------------------------------------------------------- handoffs
-async def insert_handoff(
-    session: AsyncSession,
-    *,
-    user_hash: str,
-    user_chat_id: int,
-    language: str,
-    staff_chat_id: int,
-    staff_message_id: int,
-    opened_at: datetime,
-) -> int:
-    """Insert a handoff and return its id."""
-    handoff = Handoff(
-        user_hash=user_hash,
-        user_chat_id=user_chat_id,
-        language=language,
-        staff_chat_id=staff_chat_id,
-        staff_message_id=staff_message_id,
-        opened_at=opened_at,
-    )
-    session.add(handoff)
-    await session.flush()
-    return handoff.id
-
-
-async def find_handoff(
-    session: AsyncSession, *, staff_chat_id: int, staff_message_id: int
-) -> Handoff | None:
-    """The handoff whose question was posted as this staff-chat message."""
-    result = await session.execute(
-        select(Handoff).where(
-            Handoff.staff_chat_id == staff_chat_id, Handoff.staff_message_id == staff_message_id
-        )
-    )
-    return result.scalar_one_or_none()
-
-
-async def get_handoff(session: AsyncSession, *, handoff_id: int) -> Handoff | None:
-    """The handoff with this id."""
-    return await session.get(Handoff, handoff_id)
-
-
-async def find_open_handoff(
-    session: AsyncSession, *, user_hash: str, since: datetime
-) -> Handoff | None:
-    """The user's most recent handoff opened since ``since`` that is not closed yet."""
-    result = await session.execute(
-        select(Handoff)
-        .where(
-            Handoff.user_hash == user_hash,
-            Handoff.opened_at >= since,
-            Handoff.closed_at.is_(None),
-        )
-        .order_by(Handoff.opened_at.desc(), Handoff.id.desc())
-        .limit(1)
-    )
-    return result.scalar_one_or_none()
-
-
-async def close_handoff(session: AsyncSession, *, handoff_id: int, closed_at: datetime) -> None:
-    """Mark a handoff closed (a second close keeps the first time)."""
-    await session.execute(
-        update(Handoff)
-        .where(Handoff.id == handoff_id, Handoff.closed_at.is_(None))
-        .values(closed_at=closed_at)
-        .execution_options(synchronize_session=False)
-    )
-
-
-async def count_handoffs(session: AsyncSession, *, user_hash: str, since: datetime) -> int:
-    """How many handoffs the user opened since ``since``."""
-    result = await session.execute(
-        select(func.count())
-        .select_from(Handoff)
-        .where(Handoff.user_hash == user_hash, Handoff.opened_at >= since)
-    )
-    return int(result.scalar_one())
