@@ -28,6 +28,7 @@ from bot.telegram.data import BotData, ChatData, UserData
 from bot.telegram.delivery import BotApiRequest, ResilientRateLimiter
 from bot.telegram.handlers import register, register_fallbacks, staff
 from bot.telegram.handlers.commands import COMMANDS
+from bot.telegram.memory import MemoryBound
 from bot.telegram.profile import register_profile
 from bot.telegram.updates_claim import ClaimingUpdateProcessor
 from faq.cache import ArtefactCache
@@ -181,5 +182,6 @@ def build_application(
     application.bot_data.settings = settings
     application.bot_data.desk = desk
     application.bot_data.storage = storage
+    application.bot_data.memory = MemoryBound(application)
     register(application)
     return application

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from bot.core.desk import Desk
     from bot.telegram.handlers.flood import FloodGate
     from bot.telegram.handlers.handoff.state import HandoffState
+    from bot.telegram.memory import MemoryBound
     from storage import Storage
 
 #: The FAQ files as the watcher saw them: (path, size, mtime in ns) of each.
@@ -39,6 +40,8 @@ class BotData:
     flood_gate: FloodGate | None = None
     #: The per-user limit for button presses (:func:`bot.telegram.handlers.flood.button_gate`).
     button_gate: FloodGate | None = None
+    #: Which users and chats were seen lately; drops the data of the others (bounded memory).
+    memory: MemoryBound | None = None
     #: Pending "messages skipped" notices, one per user (the flood limit).
     flood_notices: dict[int, asyncio.Task[None]] = field(default_factory=dict)
     #: The FAQ files as last loaded, and a change waiting to settle (the FAQ watcher).

@@ -15,6 +15,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.telegram import memory
 from bot.telegram.context import BotApplication, BotContext
 from bot.telegram.handlers import (
     callbacks,
@@ -96,6 +97,7 @@ def register(application: BotApplication) -> None:
             InlineQueryHandler(inline.on_inline_query),
         ]
     )
+    application.add_handler(memory.handler(), group=-2)  # who was seen when: bounded memory
     application.add_handler(flood.handler(), group=-1)  # the per-user limit first
     application.add_error_handler(errors.on_error)
 
