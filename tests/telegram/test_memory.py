@@ -3,10 +3,16 @@ dropped, and no more than the bound are kept however many users write."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 from tg_support import Driver
 
 from bot.telegram.context import BotApplication
 from bot.telegram.memory import Forgetful, MemoryBound
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+from memory_users import simulate
 
 ANSWERED = "how do I find a room?"
 UNANSWERED = "qwertzuiop asdfghjkl blorptastic"
@@ -78,3 +84,14 @@ async def test_idle_users_are_forgotten(app: BotApplication, driver: Driver) -> 
 
 async def test_the_bot_bounds_memory_from_the_start(app: BotApplication) -> None:
     assert isinstance(app.bot_data.memory, MemoryBound)
+
+
+async def test_the_memory_benchmark_reports_bounded_structures() -> None:
+    rows = await simulate(60, max_kept=10, batch=20)
+    last = rows[-1]
+    assert last["users"] == 60
+    # every tenth user leaves user_data, every tenth chat_data; only the last ten seen keep it
+    assert 1 <= last["user_data"] <= 10
+    assert 1 <= last["chat_data"] <= 10
+    unbounded = await simulate(60, bound=False, batch=20)
+    assert unbounded[-1]["user_data"] >= 6
