@@ -81,8 +81,8 @@ class AnchoredPattern:
         self._substrings = tuple(sorted(substrings))
         self._lengths = sorted({len(p) for p in self._by_prefix})
         self._compiled: re.Pattern[str] | None = None
-        # the regex of the alternatives that can start with a given word, by that word's
-        # anchors (None: none can)
+        # the regex of the alternatives that can start with a word, by the anchors that word
+        # has (its whole word if it is one, the prefixes it starts with)
         self._local: dict[tuple[str, tuple[str, ...]], re.Pattern[str] | None] = {}
 
     @property
@@ -113,20 +113,24 @@ class AnchoredPattern:
     def _at(self, word: str) -> re.Pattern[str] | None:
         """The regex of the alternatives that may match at the start of ``word``."""
         prefixes = self._prefixes(word) if self._lengths else ()
-        key = (word, prefixes)
+        exact = word if word in self._by_word else ""
+        if not exact and not prefixes:
+            return None  # most words: nothing starts there (and nothing to remember)
+        # keyed by the anchors the word has, not the word: bounded by the anchors, however
+        # many different words messages bring ("killing", "killing123" share one entry)
+        key = (exact, prefixes)
         try:
             return self._local[key]
         except KeyError:
             pass
-        indexes = set(self._by_word.get(word, ()))
+        indexes = set(self._by_word.get(exact, ()))
         for prefix in prefixes:
             indexes.update(self._by_prefix[prefix])
         local = None
         if indexes:
             body = "|".join(self._fragments[i] for i in sorted(indexes))
             local = re.compile(self._head + body + self._tail)
-        if len(self._local) < 50_000:  # bounded: one entry per anchor word seen
-            self._local[key] = local
+        self._local[key] = local
         return local
 
     def _starts(self, text: str) -> list[tuple[int, re.Pattern[str]]]:

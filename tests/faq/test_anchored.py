@@ -70,3 +70,13 @@ def test_a_message_without_anchors_is_not_searched():
     assert anchored.sub(" | ", "where do i find a room") == "where do i find a room"
     assert not anchored.possible("where do i find a room")
     assert anchored.possible("is this deadline killing me")
+
+
+def test_what_is_remembered_per_word_is_bounded_by_the_anchors():
+    # a long-running bot sees ever new words; its memo must not grow with them
+    anchored = grammar_like(["kill me", "this is", "dead line"], starred=True)
+    whole = re.compile(anchored.source)
+    for n in range(3000):
+        message = f" word{n} killing{n} me this{n} is dead line x{n} "
+        assert anchored.sub(" | ", message) == whole.sub(" | ", message)
+    assert len(anchored._local) <= 3
