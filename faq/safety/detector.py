@@ -15,6 +15,8 @@ rules that only name the topic (``{topic}``) and the model, never a first-person
 
 from __future__ import annotations
 
+import random
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -22,7 +24,7 @@ from typing import Literal
 from faq.models import LANGUAGES, FaqTree
 from faq.normalise import has_cjk, normalise, tokens
 from faq.safety.grammar import INNOCENT_MARK, Grammar, Rule
-from faq.safety.model import CrisisModel, Example, Prediction, examples, train
+from faq.safety.model import SEED, CrisisModel, Example, Prediction, examples, train
 from faq.safety.phrases import SafetyCheck
 
 Tier = Literal["crisis", "checkin", "none"]
@@ -36,6 +38,11 @@ MODEL_CHECKIN = 0.70
 MODEL_MIN_TOKENS = 3
 #: Category when only a trigger phrase fired and the model has no view.
 DEFAULT_CATEGORY = "direct-ideation"
+#: FAQ question variants per language the model learns from as ordinary questions. The
+#: bundled FAQ has some 700 a language and uses all; a 10,000-entry FAQ has 60,000, which
+#: made training take minutes and gigabytes (and the cached model's vocabulary, read on
+#: every start, grow) for negatives that look alike: a seeded sample is used instead.
+MAX_VARIANTS_PER_LANGUAGE = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,12 +60,30 @@ class Assessment:
         return self.reason.startswith("model")
 
 
-def negatives(tree: FaqTree) -> list[tuple[str, str]]:
-    """Texts that are not crisis messages: the FAQ's question variants and smalltalk."""
+def negatives(
+    tree: FaqTree, *, per_language: int = MAX_VARIANTS_PER_LANGUAGE
+) -> list[tuple[str, str]]:
+    """Texts that are not crisis messages: the FAQ's question variants (at most
+    ``per_language`` of each language, a seeded sample of a large FAQ) and smalltalk."""
     out: list[tuple[str, str]] = []
     for entry in tree.entries.values():
         for lang, translation in entry.translations.items():
             out.extend((lang, q) for q in translation.questions)
+    counts = Counter(lang for lang, _ in out)
+    # the same sample every time (the cache and the tests rely on it), in FAQ order
+    kept = {
+        lang: set(random.Random(f"{SEED}:{lang}").sample(range(count), per_language))
+        for lang, count in counts.items()
+        if count > per_language
+    }
+    if kept:
+        seen: Counter[str] = Counter()
+        sampled = []
+        for lang, text in out:
+            if lang not in kept or seen[lang] in kept[lang]:
+                sampled.append((lang, text))
+            seen[lang] += 1
+        out = sampled
     for kind in tree.smalltalk:
         for lang, patterns in kind.patterns.items():
             out.extend((lang, p) for p in patterns)

@@ -4,6 +4,7 @@ picklable (for the load cache), and used by the detector for the check-in tier."
 from __future__ import annotations
 
 import pickle
+from collections import Counter
 
 from faq.models import CrisisCorpus
 from faq.safety.model import NONE, examples, fit, train
@@ -65,3 +66,24 @@ def test_no_corpus_no_model():
 def test_train_memoises_the_same_data():
     data = examples(CORPUS, NEGATIVES)
     assert train(data) is train(list(data))
+
+
+def test_negatives_of_a_large_faq_are_a_fixed_sample_per_language():
+    from faq.loader import load_tree
+    from faq.models import LANGUAGES
+    from faq.safety.detector import MAX_VARIANTS_PER_LANGUAGE, negatives
+
+    tree = load_tree()
+    every = negatives(tree, per_language=10**9)
+    # the bundled FAQ is under the cap: the model learns from all its variants
+    assert negatives(tree) == every
+    assert max(Counter(lang for lang, _ in every).values()) <= MAX_VARIANTS_PER_LANGUAGE
+    sample = negatives(tree, per_language=50)
+    assert sample == negatives(tree, per_language=50)  # the same sample every time
+    smalltalk = {
+        (lang, p) for kind in tree.smalltalk for lang, ps in kind.patterns.items() for p in ps
+    }
+    variants = [n for n in sample if n not in smalltalk]
+    assert Counter(lang for lang, _ in variants) == {lang: 50 for lang in LANGUAGES}
+    position = {n: i for i, n in enumerate(every)}
+    assert [position[n] for n in sample] == sorted(position[n] for n in sample)  # FAQ order
