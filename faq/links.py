@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import yaml
 
-from faq.loader import LINKS_FILE, PROJECT_DOC
+from faq.loader import LINKS_FILE, OUT_OF_SCOPE_FILE, PROJECT_DOC
 from faq.markup import links as markup_links
 from faq.models import FaqTree
 
@@ -78,7 +78,8 @@ def normalise(url: str) -> str:
 
 
 def links_in(tree: FaqTree) -> list[Link]:
-    """Every address in the tree's entries: sources first, then each answer's links."""
+    """Every address users can be sent to: the entries' sources, then each answer's links,
+    then the out-of-scope pointers' links (shown to users as much as answers are)."""
     out: list[Link] = []
     for entry in tree.entries.values():
         file = str(entry.path) if entry.path else entry.id
@@ -87,6 +88,13 @@ def links_in(tree: FaqTree) -> list[Link]:
             out += [
                 Link(url, entry.id, file, f"answer:{lang}")
                 for url in markup_links(translation.answer)
+            ]
+    pointers_file = str(tree.root / OUT_OF_SCOPE_FILE)
+    for group in tree.out_of_scope:
+        for lang, pointer in group.pointers.items():
+            out += [
+                Link(url, group.id, pointers_file, f"pointer:{lang}")
+                for url in markup_links(pointer)
             ]
     return out
 

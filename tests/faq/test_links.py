@@ -167,3 +167,27 @@ def test_other_plain_paths_are_not_sources(minimal_tree, source) -> None:
     )
     with pytest.raises(FaqLoadError, match="https:// address or a docs/"):
         minimal_tree.load()
+
+
+def test_out_of_scope_pointers_are_checked_too(minimal_tree) -> None:
+    # users are sent to these addresses as much as to an answer's
+    minimal_tree.write(
+        "out-of-scope.yaml",
+        """
+        groups:
+          - id: transport
+            pointer:
+              en: 'I can''t help with trains: <a href="https://trains.example/plan">plan a trip</a>.'
+            questions:
+              en: [how much is a train ticket]
+        """,
+    )
+    tree = minimal_tree.load()
+    [link] = [link for link in links_in(tree) if link.entry == "transport"]
+    assert (link.url, link.where) == ("https://trains.example/plan", "pointer:en")
+    assert link.file.endswith("out-of-scope.yaml")
+    others = [u for u in distinct_urls(tree) if u != "https://trains.example/plan"]
+    _write_known(minimal_tree.root, others)
+    errors = link_errors(load_tree(minimal_tree.root))
+    assert len(errors) == 1
+    assert "transport: pointer:en: https://trains.example/plan: not in links.yaml" in errors[0]
