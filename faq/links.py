@@ -15,7 +15,8 @@ from pathlib import Path
 import httpx
 import yaml
 
-from faq.loader import LINKS_FILE, OUT_OF_SCOPE_FILE, PROJECT_DOC
+from faq.extras import OUT_OF_SCOPE_FILE
+from faq.loader import LINKS_FILE, PROJECT_DOC
 from faq.markup import links as markup_links
 from faq.models import FaqTree
 
