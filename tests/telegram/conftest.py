@@ -1,7 +1,7 @@
 """Fixtures for the Telegram layer: the bot built by ``build_application`` on the real desk
 (bundled FAQ) and a real SQLite storage, talking to an in-process fake Bot API.
 
-The fake is :class:`tests.telegram.botapi_server.BotApiServer` without its HTTP server: the
+The fake is :class:`botapi_server.BotApiServer` without its HTTP server: the
 :class:`InProcessRequest` transport hands every request PTB makes to it, so handler tests
 get the same validation of methods, fields, HTML and keyboards as the end-to-end tests, and
 every request is recorded (``fake.calls``). Updates are built by the fake's user side
@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from botapi_server import BotApiServer
+from handler_support import CLARIFY_TRIES, GIBBERISH, answer_reply, find_reply
 from tg_support import (
     TOKEN,
     Driver,
@@ -26,7 +27,7 @@ from tg_support import (
 )
 
 from bot.core.config import Settings
-from bot.core.desk import Desk
+from bot.core.desk import Desk, Reply
 from bot.telegram.context import BotApplication
 from faq.loader import load_tree
 from storage import Storage
@@ -74,3 +75,20 @@ def driver(
     (tests that provoke either clear ``fake.calls`` / ``caplog`` themselves)."""
     with checked_driver(app, fake, caplog) as drive:
         yield drive
+
+
+# ---------------------------------------------------------------------- replies of each kind
+@pytest.fixture(scope="module")
+def answer_question(desk: Desk) -> Reply:
+    """An English question answered with an entry that has related entries."""
+    return answer_reply(desk)
+
+
+@pytest.fixture(scope="module")
+def clarify_question(desk: Desk) -> Reply:
+    return find_reply(desk, "clarify", CLARIFY_TRIES)
+
+
+@pytest.fixture(scope="module")
+def unanswered_question(desk: Desk) -> Reply:
+    return find_reply(desk, "unanswered", GIBBERISH)

@@ -1,5 +1,5 @@
 """End to end over HTTP: ``python -m bot run --watch-faq`` in a subprocess with a staff chat
-and a staff user, against the local Bot API test server (``tests/support/botapi_server.py``),
+and a staff user, against the local Bot API test server (``tests/support/botapi_server/``),
 driven the way users and the welfare team drive it."""
 
 from __future__ import annotations
