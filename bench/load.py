@@ -4,7 +4,7 @@
                          [--rate 0] [--faults 0] [--seed 1] [--json]
 
 The bot runs as ``welcomebot run`` would (``python -m bot run``, long polling, SQLite in a
-temporary directory) against ``tests/support/botapi_server.py`` in this process. Each user
+temporary directory) against ``tests/support/botapi_server/`` in this process. Each user
 sends a question, waits until the whole reply has arrived (long answers are several
 messages), waits ``--think`` seconds and sends the next, ``--messages`` times; users start
 spread over ``--ramp`` seconds. With the defaults all 1,000 users are waiting at once: the
@@ -35,14 +35,11 @@ from __future__ import annotations
 import argparse
 import heapq
 import json
-import os
 import random
 import resource
 import shutil
-import signal
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -55,84 +52,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "support"), str(ROOT / "bench")]
 
-from botapi_server import BotApiServer, Call, Fault, parse_html, strip_text  # noqa: E402
-from generate import OUT_OF_SCOPE, perturbed_questions  # noqa: E402
+from botapi_server import BotApiServer, Call, Fault  # noqa: E402
+from load_bot import TOKEN, process_cpu, start_bot, stop_bot  # noqa: E402
+from load_mix import LANGUAGE_CODES, Expected, Oracle, question_mix  # noqa: E402
 
-from bot.core.desk import Desk  # noqa: E402
 from bot.core.i18n import negotiate  # noqa: E402
-from bot.telegram.render.answers import render_reply  # noqa: E402
-from faq.loader import load_tree  # noqa: E402
 from faq.models import FALLBACK_LANGUAGE  # noqa: E402
-from storage.records import MAX_TEXT, clean  # noqa: E402
-
-TOKEN = "123:LOAD"
-SECRET = "load-test-hash-secret"
-#: Telegram language codes of the simulated users (some the bot does not speak).
-LANGUAGE_CODES = ("en", "en", "nl", "de", "es", "fr", "it", "zh-hans", "pt-br", "pl", None)
-GIBBERISH = ("qwertzuiop asdfghjkl", "zzzzqqq xxxyyy", "blorptastic frumious", "wug blicket dax")
-SMALLTALK = ("hello", "hi there!", "thanks a lot", "dank je wel", "你好", "who are you?")
-CRISIS = ("i don't want to live anymore", "ik wil niet meer leven")
-HOSTILE = (
-    ("where can I find a room " * 200)[:4096],
-    "😀🏠🎉👍🏽",
-    "<b>bold</b> <a href='javascript:x'>room</a> & deposit",
-    "ho\u200bw do I f\u200cind a r\u200doom\u202e?",
-    "'; DROP TABLE unanswered_questions; --",
-)
-
-
-# ---------------------------------------------------------------------- questions
-
-
-def question_mix(count: int, seed: int) -> list[str]:
-    """``count`` questions: mostly FAQ questions as users type them, plus the rest."""
-    tree = load_tree()
-    rng = random.Random(seed)
-    typed = [q.text for q in perturbed_questions(tree, count, seed=seed, out_of_scope=0.1)]
-    out: list[str] = []
-    for text in typed:
-        roll = rng.random()
-        if roll < 0.08:
-            text = rng.choice(GIBBERISH) + f" {rng.randrange(1000)}"
-        elif roll < 0.14:
-            text = rng.choice(SMALLTALK)
-        elif roll < 0.16:
-            text = rng.choice(HOSTILE)
-        elif roll < 0.17:
-            text = rng.choice(CRISIS)
-        elif roll < 0.20:
-            text = rng.choice(OUT_OF_SCOPE[rng.choice(list(OUT_OF_SCOPE))])
-        out.append(text)
-    return out
-
-
-@dataclass
-class Expected:
-    """What the bot must send for one question."""
-
-    texts: tuple[str, ...]  # plain texts of the reply's messages, as Telegram stores them
-    unanswered: bool
-    question: str  # as recorded
-
-
-class Oracle:
-    """The desk the bot uses, asked in-process (cached per question and language)."""
-
-    def __init__(self) -> None:
-        self.desk = Desk(load_tree())
-        self._cache: dict[tuple[str, str], Expected] = {}
-
-    def expect(self, text: str, language: str) -> Expected:
-        key = (text, language)
-        if key not in self._cache:
-            reply = self.desk.reply(text, preferred_language=language)
-            parts = render_reply(reply, self.desk.tree).parts
-            texts = tuple(strip_text(*parse_html(p))[0] for p in parts)
-            self._cache[key] = Expected(
-                texts, reply.kind == "unanswered", clean(reply.question, MAX_TEXT)
-            )
-        return self._cache[key]
-
 
 # ---------------------------------------------------------------------- users
 
@@ -221,56 +146,6 @@ class Load:
                     self.send(user)
                 finally:
                     self.lock.acquire()
-
-
-# ---------------------------------------------------------------------- the bot
-
-
-def start_bot(
-    api: BotApiServer, tmp: Path, rate: float, profile: Path | None = None
-) -> subprocess.Popen[bytes]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k
-        in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "XDG_CACHE_HOME", "WELCOMEBOT_CACHE_DIR")
-    }
-    env.update(
-        {
-            "PYTHONPATH": str(ROOT),
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_BASE_URL": api.base_url,
-            "HASH_SECRET": SECRET,
-            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp / 'bot.sqlite3'}",
-            "DATA_DIR": str(tmp / "data"),
-            "LOG_LEVEL": "WARNING",
-            "TELEGRAM_MAX_RATE": str(rate),
-            "USER_MESSAGES_PER_MINUTE": "20",
-        }
-    )
-    log = (tmp / "bot.log").open("wb")
-    profiler = ["-m", "cProfile", "-o", str(profile.resolve())] if profile else []
-    return subprocess.Popen(
-        [sys.executable, *profiler, "-m", "bot", "run"], cwd=tmp, env=env, stdout=log, stderr=log
-    )
-
-
-def stop_bot(proc: subprocess.Popen[bytes]) -> int:
-    proc.send_signal(signal.SIGTERM)
-    try:
-        return proc.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        return proc.wait()
-
-
-def process_cpu(pid: int) -> float:
-    """CPU seconds (user + system) the process ``pid`` has used so far (Linux /proc)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return float("nan")
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values: list[float], q: float) -> float:
