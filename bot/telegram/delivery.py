@@ -149,7 +149,10 @@ class ResilientRateLimiter(AIORateLimiter):
                     ) from exc
                 attempt += 1
                 if attempt > self.network_retries:
-                    raise
+                    # certainly not carried out, and the budget is spent: say so, and why
+                    raise NotDelivered(
+                        f"{endpoint} not delivered after {attempt} attempts ({_short(exc)})"
+                    ) from exc
                 delay = min(MAX_BACKOFF_SECONDS, self.backoff * 2 ** (attempt - 1))
                 log.warning(
                     "Bot API %s failed (%s); retry %d of %d in %.1f s",

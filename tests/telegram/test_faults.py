@@ -12,46 +12,20 @@ import asyncio
 import logging
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import httpx
 import pytest
 from botapi_server import BotApiServer, Fault
+from live_support import READ_TIMEOUT, Live, live_bot, unanswerable
 from telegram import Update
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
-from tg_support import HASH_SECRET, TOKEN, Driver, sent
+from tg_support import Driver, sent
 
-from bot.core.config import Settings
 from bot.core.desk import Desk
-from bot.telegram.app import build_application
-from bot.telegram.context import BotApplication
-from bot.telegram.delivery import (
-    BotApiRequest,
-    DeliveryUncertain,
-    NotDelivered,
-    ResilientRateLimiter,
-)
-from bot.telegram.render.answers import render_reply
-from bot.telegram.run import serve
+from bot.telegram.delivery import DeliveryUncertain, NotDelivered, ResilientRateLimiter
 from storage import Storage
-
-#: Questions the bundled FAQ cannot answer (checked in ``unanswerable``).
-GIBBERISH = [
-    "qwertzuiop asdfghjkl",
-    "zzzzqqq xxxyyy",
-    "blorptastic frumious",
-    "wug blicket dax",
-    "flurb snorkle",
-    "grommet quux",
-    "plonk zizzle",
-    "vorpal snicker",
-    "bandersnatch gyre",
-    "tumtum mimsy",
-]
-#: Read timeout of the bot's HTTP client in these tests (PTB's default is 5 s).
-READ_TIMEOUT = 1.0
 
 
 def caused(exc: Exception, cause: Exception) -> Exception:
@@ -139,81 +113,10 @@ async def test_retries_end() -> None:
 # ---------------------------------------------------------------------- live over HTTP
 
 
-@dataclass
-class Live:
-    api: BotApiServer
-    app: BotApplication
-    storage: Storage
-    desk: Desk
-    start: Callable[[], Awaitable[None]]
-
-    def delivered(self) -> Counter[int]:
-        """Messages Telegram delivered, per chat."""
-        with self.api.cond:
-            return Counter(
-                int(c.result["chat"]["id"])
-                for c in self.api.calls
-                if c.ok and c.method == "sendMessage"
-            )
-
-    def expected(self, text: str) -> int:
-        """How many messages the reply to ``text`` is (long answers are split)."""
-        reply = self.desk.reply(text, preferred_language="en")
-        return len(render_reply(reply, self.desk.tree).parts)
-
-    async def settle(self, want: dict[int, int], *, within: float = 30.0) -> Counter[int]:
-        """Wait until every chat got at least what it should, then a little longer (so a
-        duplicate would show); the deliveries per chat."""
-        deadline = time.monotonic() + within
-        while any(self.delivered()[chat] < n for chat, n in want.items()):
-            if time.monotonic() > deadline:
-                break
-            await asyncio.sleep(0.05)
-        await asyncio.sleep(2 * READ_TIMEOUT)
-        return self.delivered()
-
-
 @pytest.fixture
 async def live(tmp_path: Path, desk: Desk) -> AsyncIterator[Live]:
-    api = BotApiServer(TOKEN).start()
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        telegram_bot_token=TOKEN,
-        telegram_api_base_url=api.base_url,
-        hash_secret=HASH_SECRET,
-        data_dir=tmp_path / "data",
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
-    )
-    storage = await Storage.open(settings.effective_database_url, hash_secret=HASH_SECRET)
-    request = BotApiRequest(connection_pool_size=32, read_timeout=READ_TIMEOUT)
-    app = build_application(settings, desk=desk, storage=storage, request=request)
-    limiter = app.bot.rate_limiter
-    assert isinstance(limiter, ResilientRateLimiter)
-    limiter.backoff = 0.05
-    stop = asyncio.Event()
-    tasks: list[asyncio.Task[None]] = []
-
-    async def start() -> None:
-        tasks.append(asyncio.create_task(serve(app, settings, webhook=False, stop=stop)))
-        async with asyncio.timeout(30):
-            while app.updater is None or not app.updater.running:  # noqa: ASYNC110
-                await asyncio.sleep(0.02)
-
-    try:
-        yield Live(api, app, storage, desk, start)
-    finally:
-        stop.set()
-        api.clear_faults()
-        for task in tasks:
-            await asyncio.wait_for(task, 60)
-        await storage.close()
-        api.stop()
-
-
-def unanswerable(desk: Desk) -> list[str]:
-    texts = [t for t in GIBBERISH if desk.reply(t, preferred_language="en").kind == "unanswered"]
-    assert len(texts) >= 8, "the FAQ now answers the gibberish: pick other texts"
-    return texts
+    async with live_bot(tmp_path, desk) as running:
+        yield running
 
 
 async def test_send_message_faults(live: Live, caplog: pytest.LogCaptureFixture) -> None:

@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 
 from telegram import Message, Update
-from telegram.error import Forbidden, NetworkError, TelegramError
+from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.core.i18n import gettext, negotiate
 from bot.telegram.context import BotContext
-from bot.telegram.delivery import DeliveryUncertain
+from bot.telegram.delivery import DeliveryUncertain, not_delivered
 from faq.markup import escape
 from faq.models import FALLBACK_LANGUAGE
 
@@ -47,7 +47,12 @@ async def on_error(update: object, context: BotContext) -> None:
     if isinstance(error, DeliveryUncertain):
         log.warning("while handling %s: %s", _describe(update), error)
         return
-    log.error("error while handling %s", _describe(update), exc_info=error)
+    if isinstance(error, RetryAfter) or (error is not None and not_delivered(error)):
+        # past the retry budget: one line with the reason (a traceback adds nothing); the
+        # apology below may still get through if the Bot API is back
+        log.warning("while handling %s: not delivered: %s", _describe(update), error)
+    else:
+        log.error("error while handling %s", _describe(update), exc_info=error)
     if not isinstance(update, Update):
         return
     text = gettext(
