@@ -213,7 +213,15 @@ def run_chaos(
     )
     events: list[str] = []
     outage_end: float | None = None
+    kill_in_outage: float | None = None
     started = time.monotonic()
+
+    def kill(what: str) -> None:
+        if bot.alive():
+            bot.kill()
+            events.append(f"{time.monotonic() - started:6.1f} s  {what}")
+            bot.start()
+
     deadline = started + args.timeout
     while relay.acknowledged() < total:
         if time.monotonic() > deadline:
@@ -222,16 +230,18 @@ def run_chaos(
         done = relay.acknowledged()
         if kill_at and done >= kill_at[0]:
             kill_at.pop(0)
-            time.sleep(rng.uniform(0, 0.05))  # a random moment of whatever it is doing
-            if bot.alive():
-                bot.kill()
-                events.append(f"{time.monotonic() - started:6.1f} s  SIGKILL at {done}/{total}")
-                bot.start()
+            time.sleep(rng.uniform(0, 0.25))  # a random moment of whatever it is doing
+            kill(f"SIGKILL at {relay.acknowledged()}/{total}")
         if outage_at is not None and done >= outage_at:
             outage_at = None
             pg.stop()
             outage_end = time.monotonic() + args.outage
             events.append(f"{time.monotonic() - started:6.1f} s  PostgreSQL stopped at {done}")
+            if args.kill_in_outage:
+                kill_in_outage = time.monotonic() + min(1.0, args.outage / 2)
+        if kill_in_outage is not None and time.monotonic() >= kill_in_outage:
+            kill_in_outage = None
+            kill(f"SIGKILL at {relay.acknowledged()}/{total}, PostgreSQL down")
         if outage_end is not None and time.monotonic() >= outage_end:
             outage_end = None
             pg.start()
@@ -285,6 +295,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kills", type=int, default=5, help="SIGKILLs of the bot")
     parser.add_argument(
         "--outage", type=float, default=5.0, help="seconds PostgreSQL is down (0: no outage)"
+    )
+    parser.add_argument(
+        "--kill-in-outage",
+        action="store_true",
+        help="one more SIGKILL while PostgreSQL is down (the bot then starts only once it is back)",
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=1800)
@@ -346,7 +361,7 @@ def main(argv: list[str] | None = None) -> int:
     figures = {
         "messages": len(plan),
         "users": args.users,
-        "kills": args.kills,
+        "kills": sum("SIGKILL" in e for e in chaos["events"]),
         "outage_seconds": args.outage,
         "seconds": chaos["seconds"],
         "bot_starts": bot.starts,
@@ -369,10 +384,12 @@ def main(argv: list[str] | None = None) -> int:
     for line in chaos["events"]:
         print(f"  {line}")
     print(
-        f"\n{n} messages from {args.users} users; {args.kills} SIGKILLs, PostgreSQL down {args.outage} s"
+        f"\n{n} messages from {args.users} users; {figures['kills']} SIGKILLs, "
+        f"PostgreSQL down {args.outage} s"
     )
     print(
-        f"  time                       {chaos['seconds']} s, {bot.starts} starts ({bot.failed_starts} failed)"
+        f"  time                       {chaos['seconds']} s, "
+        f"{bot.starts} starts ({bot.failed_starts} failed)"
     )
     print(f"  answered at least once     {once} ({100 * once / n:.1f} %)")
     print(f"  answered more than once    {twice} ({100 * twice / n:.2f} %)")
