@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 class _Handler(BaseHTTPRequestHandler):
     api: BotApiServer
     protocol_version = "HTTP/1.1"
+    # headers and body go out in two writes: with Nagle's algorithm the body waits for the
+    # client's delayed ACK, about 40 ms on every call (api.telegram.org answers at once)
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet
         pass
