@@ -198,6 +198,7 @@ class UpdateClaims:
         self._skip_until = 0.0
         #: claims made in memory only (the database was away)
         self.offline = 0
+        self._finishing: set[asyncio.Future[None]] = set()
 
     @property
     def database_ok(self) -> bool:
@@ -265,6 +266,30 @@ class UpdateClaims:
                 raise
             self._skip_until = self._clock() + self._retry_after
             # the claim stays unfinished: after the lease another replica may answer again
+
+    def finish_soon(self, bot_id: int, update_id: int) -> None:
+        """Mark the update handled in memory now and in the database in the background.
+
+        The webhook answers Telegram without waiting for that write: once Telegram has its
+        200 it does not deliver the update again, so a crash before the write costs nothing;
+        waiting for it would only widen the moment in which a crash after the reply makes
+        Telegram deliver the update again (and the restarted replica answer it twice).
+        :meth:`settle` waits for the writes still running.
+        """
+        self._remember((bot_id, update_id), done=True)
+        task = asyncio.ensure_future(self.finish(bot_id, update_id))
+        self._finishing.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Future[None]) -> None:
+        self._finishing.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("claims: marking an update handled failed: %s", task.exception())
+
+    async def settle(self, within_seconds: float = 5.0) -> None:
+        """Wait (at most ``within_seconds``) for the writes of :meth:`finish_soon`."""
+        if self._finishing:
+            await asyncio.wait(set(self._finishing), timeout=within_seconds)
 
     def _remember(self, key: tuple[int, int], *, done: bool) -> None:
         self._memory[key] = done

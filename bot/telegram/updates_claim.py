@@ -59,7 +59,9 @@ class ClaimingUpdateProcessor(BaseUpdateProcessor):
         """Nothing to set up."""
 
     async def shutdown(self) -> None:
-        """Nothing to free."""
+        """Wait for the claims still being marked handled (storage closes after this)."""
+        if self.claims is not None:
+            await self.claims.settle()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """PTB's queue path (long polling): claim, then handle or skip."""
@@ -94,7 +96,9 @@ class ClaimingUpdateProcessor(BaseUpdateProcessor):
             try:
                 await make()
             finally:
-                await claims.finish(bot_id, update.update_id)
+                # handled: known at once in this process, written without holding up the
+                # webhook's 200 (see UpdateClaims.finish_soon)
+                claims.finish_soon(bot_id, update.update_id)
             return "fresh"
 
     @contextlib.asynccontextmanager

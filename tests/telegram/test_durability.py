@@ -25,6 +25,7 @@ from bot.telegram.context import BotApplication
 from bot.telegram.run import handle_update
 from bot.telegram.updates_claim import ClaimingUpdateProcessor
 from storage import Storage
+from storage import claims as claims_module
 from storage.claims import LEASE, claim_update
 from storage.models import utcnow
 
@@ -126,6 +127,37 @@ async def test_an_update_claimed_by_a_process_that_died_is_answered(
     async with _replica(tmp_path, "two", url, desk, fake) as (app, _):
         assert await _post(app, stale) == "fresh"
     assert len(_replies(fake, 5202)) == 1
+
+
+async def test_the_webhook_answers_without_waiting_for_the_claim_to_be_marked_handled(
+    tmp_path: Path, desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the reply is out, a crash before Telegram has its 200 means a second answer:
+    that 200 must not wait for the claim's "handled" write (Telegram redelivers nothing it
+    has acknowledged, so the write may finish later, or never)."""
+    release = asyncio.Event()
+    real = claims_module.finish_update
+
+    async def held_finish(session: Any, **fields: Any) -> None:
+        await release.wait()  # the database is slow to take this one write
+        await real(session, **fields)
+
+    monkeypatch.setattr(claims_module, "finish_update", held_finish)
+    url = _sqlite(tmp_path)
+    fake = BotApiServer(TOKEN)
+    async with _replica(tmp_path, "one", url, desk, fake) as (app, storage):
+        monkeypatch.setattr(storage.claims, "_deadline", 60.0)  # waiting would mean a minute
+        update = _update(fake, 5701, "how do I connect to eduroam")
+        async with asyncio.timeout(20):
+            assert await _post(app, update) == "fresh"
+        assert len(_replies(fake, 5701)) == 1
+        assert await _post(app, update) == "done"  # known in this process at once
+        sql = "SELECT done_at FROM update_claims WHERE update_id = :u"
+        assert await query(url, sql, u=update["update_id"]) == [(None,)]
+        release.set()
+        await _processor(app).shutdown()  # waits for the write
+        assert (await query(url, sql, u=update["update_id"]))[0][0] is not None
+    assert len(_replies(fake, 5701)) == 1
 
 
 # ---------------------------------------------------------------------- two replicas
