@@ -276,6 +276,30 @@ def answers(api: BotApiServer, attempts: list[Attempt]) -> tuple[dict[int, int],
     return {u: len(s) for u, s in replied.items()}, stray
 
 
+def exposure(api: BotApiServer, attempts: list[Attempt]) -> dict[str, float]:
+    """Of the deliveries answered 200: how long the bot took, and how long of that came
+    after the last reply went out (a SIGKILL then makes the update's answer a double)."""
+    ordered = sorted(attempts, key=lambda a: a.start)
+    starts = [a.start for a in ordered]
+    last: dict[int, float] = {}
+    with api.cond:
+        calls = [c for c in api.calls if c.ok and c.method == "sendMessage"]
+    for call in calls:
+        i = bisect.bisect_right(starts, call.at) - 1
+        if i >= 0:
+            last[i] = max(last.get(i, 0.0), call.at)
+    spans = [(ordered[i].end - ordered[i].start, ordered[i].end - at) for i, at in last.items()]
+    spans = [(total, after) for total, after in spans if ordered and total > 0]
+    if not spans:
+        return {}
+    totals, afters = sorted(t for t, _ in spans), sorted(a for _, a in spans)
+    return {
+        "delivery_ms_p50": round(1000 * totals[len(totals) // 2], 1),
+        "after_reply_ms_p50": round(1000 * afters[len(afters) // 2], 1),
+        "after_reply_share": round(sum(afters) / sum(totals), 3),
+    }
+
+
 async def stored(pg: PrivatePostgres) -> tuple[Counter[str], int]:
     conn = await asyncpg.connect(
         host="127.0.0.1", port=pg.port, user="postgres", database="postgres"
@@ -344,6 +368,7 @@ def main(argv: list[str] | None = None) -> int:
         time.sleep(2.0)  # a duplicate would show now
         code = bot.stop()
         replies, stray = answers(api, relay.attempts())
+        timing = exposure(api, [a for a in relay.attempts() if a.status == 200])
         rows, counted = asyncio.run(stored(pg))
     finally:
         if bot.proc is not None and bot.proc.poll() is None:
@@ -370,6 +395,7 @@ def main(argv: list[str] | None = None) -> int:
         "answered_more_than_once": twice,
         "replies_outside_a_delivery": stray,
         "deliveries": len(relay.attempts()),
+        **timing,
         "records_tracked": sum(tracked.values()),
         "records_kept": kept,
         "records_lost": lost,
@@ -393,6 +419,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"  answered at least once     {once} ({100 * once / n:.1f} %)")
     print(f"  answered more than once    {twice} ({100 * twice / n:.2f} %)")
+    if timing:
+        print(
+            f"  a delivery took            {timing['delivery_ms_p50']} ms (median), "
+            f"{timing['after_reply_ms_p50']} ms of it after the reply "
+            f"({100 * timing['after_reply_share']:.0f} % of the time: a SIGKILL then doubles)"
+        )
     print(f"  records kept               {kept} of {sum(tracked.values())}")
     print(f"  records lost               {lost}")
     print(f"  records doubled            {doubled}")
