@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import bisect
 import json
 import os
 import random
@@ -48,16 +47,22 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "support"), str(ROOT / "bench")]
 
-import asyncpg  # noqa: E402
 from botapi_server import BotApiServer  # noqa: E402
-from chaos_parts import Attempt, PrivatePostgres, Relay, free_port  # noqa: E402
+from chaos_parts import (  # noqa: E402
+    PrivatePostgres,
+    Relay,
+    answers,
+    exposure,
+    free_port,
+    stored,
+)
 from load import question_mix  # noqa: E402
 
 from bot.core.desk import Desk  # noqa: E402
@@ -255,61 +260,7 @@ def run_chaos(
     return {"events": events, "seconds": round(time.monotonic() - started, 1)}
 
 
-# ---------------------------------------------------------------------- the figures
-
-
-def answers(api: BotApiServer, attempts: list[Attempt]) -> tuple[dict[int, int], int]:
-    """Per update, how many deliveries of it produced a reply; and the replies that fell in
-    no delivery of their chat's update (should be none)."""
-    ordered = sorted(attempts, key=lambda a: a.start)
-    starts = [a.start for a in ordered]
-    replied: dict[int, set[int]] = defaultdict(set)
-    stray = 0
-    with api.cond:
-        calls = [c for c in api.calls if c.ok and c.method == "sendMessage"]
-    for call in calls:
-        i = bisect.bisect_right(starts, call.at) - 1  # deliveries are one at a time
-        if i < 0 or ordered[i].chat != call.result["chat"]["id"]:
-            stray += 1
-            continue
-        replied[ordered[i].update_id].add(i)
-    return {u: len(s) for u, s in replied.items()}, stray
-
-
-def exposure(api: BotApiServer, attempts: list[Attempt]) -> dict[str, float]:
-    """Of the deliveries answered 200: how long the bot took, and how long of that came
-    after the last reply went out (a SIGKILL then makes the update's answer a double)."""
-    ordered = sorted(attempts, key=lambda a: a.start)
-    starts = [a.start for a in ordered]
-    last: dict[int, float] = {}
-    with api.cond:
-        calls = [c for c in api.calls if c.ok and c.method == "sendMessage"]
-    for call in calls:
-        i = bisect.bisect_right(starts, call.at) - 1
-        if i >= 0:
-            last[i] = max(last.get(i, 0.0), call.at)
-    spans = [(ordered[i].end - ordered[i].start, ordered[i].end - at) for i, at in last.items()]
-    spans = [(total, after) for total, after in spans if ordered and total > 0]
-    if not spans:
-        return {}
-    totals, afters = sorted(t for t, _ in spans), sorted(a for _, a in spans)
-    return {
-        "delivery_ms_p50": round(1000 * totals[len(totals) // 2], 1),
-        "after_reply_ms_p50": round(1000 * afters[len(afters) // 2], 1),
-        "after_reply_share": round(sum(afters) / sum(totals), 3),
-    }
-
-
-async def stored(pg: PrivatePostgres) -> tuple[Counter[str], int]:
-    conn = await asyncpg.connect(
-        host="127.0.0.1", port=pg.port, user="postgres", database="postgres"
-    )
-    try:
-        rows = Counter(r["text"] for r in await conn.fetch("SELECT text FROM unanswered_questions"))
-        counted = await conn.fetchval("SELECT coalesce(sum(count), 0) FROM daily_counters")
-    finally:
-        await conn.close()
-    return rows, int(counted)
+# ---------------------------------------------------------------------- main
 
 
 def main(argv: list[str] | None = None) -> int:

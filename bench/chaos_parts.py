@@ -1,9 +1,10 @@
-"""Parts of ``bench/chaos.py``: a PostgreSQL of its own that can be stopped, and the relay
+"""Parts of ``bench/chaos.py``: a PostgreSQL of its own that can be stopped, the relay
 between the Bot API test server and the bot (the reverse proxy's place) that notes each
-delivery of an update."""
+delivery of an update, and the figures drawn from those deliveries and the database."""
 
 from __future__ import annotations
 
+import bisect
 import http.client
 import json
 import os
@@ -12,9 +13,13 @@ import socket
 import subprocess
 import threading
 import time
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+import asyncpg
+from botapi_server import BotApiServer
 
 
 def free_port() -> int:
@@ -156,3 +161,60 @@ class Relay:
     def attempts(self) -> list[Attempt]:
         with self._lock:
             return list(self._attempts)
+
+
+# ---------------------------------------------------------------------- the figures
+
+
+def answers(api: BotApiServer, attempts: list[Attempt]) -> tuple[dict[int, int], int]:
+    """Per update, how many deliveries of it produced a reply; and the replies that fell in
+    no delivery of their chat's update (should be none)."""
+    ordered = sorted(attempts, key=lambda a: a.start)
+    starts = [a.start for a in ordered]
+    replied: dict[int, set[int]] = defaultdict(set)
+    stray = 0
+    with api.cond:
+        calls = [c for c in api.calls if c.ok and c.method == "sendMessage"]
+    for call in calls:
+        i = bisect.bisect_right(starts, call.at) - 1  # deliveries are one at a time
+        if i < 0 or ordered[i].chat != call.result["chat"]["id"]:
+            stray += 1
+            continue
+        replied[ordered[i].update_id].add(i)
+    return {u: len(s) for u, s in replied.items()}, stray
+
+
+def exposure(api: BotApiServer, attempts: list[Attempt]) -> dict[str, float]:
+    """Of the deliveries answered 200: how long the bot took, and how long of that came
+    after the last reply went out (a SIGKILL then makes the update's answer a double)."""
+    ordered = sorted(attempts, key=lambda a: a.start)
+    starts = [a.start for a in ordered]
+    last: dict[int, float] = {}
+    with api.cond:
+        calls = [c for c in api.calls if c.ok and c.method == "sendMessage"]
+    for call in calls:
+        i = bisect.bisect_right(starts, call.at) - 1
+        if i >= 0:
+            last[i] = max(last.get(i, 0.0), call.at)
+    spans = [(ordered[i].end - ordered[i].start, ordered[i].end - at) for i, at in last.items()]
+    spans = [(total, after) for total, after in spans if ordered and total > 0]
+    if not spans:
+        return {}
+    totals, afters = sorted(t for t, _ in spans), sorted(a for _, a in spans)
+    return {
+        "delivery_ms_p50": round(1000 * totals[len(totals) // 2], 1),
+        "after_reply_ms_p50": round(1000 * afters[len(afters) // 2], 1),
+        "after_reply_share": round(sum(afters) / sum(totals), 3),
+    }
+
+
+async def stored(pg: PrivatePostgres) -> tuple[Counter[str], int]:
+    conn = await asyncpg.connect(
+        host="127.0.0.1", port=pg.port, user="postgres", database="postgres"
+    )
+    try:
+        rows = Counter(r["text"] for r in await conn.fetch("SELECT text FROM unanswered_questions"))
+        counted = await conn.fetchval("SELECT coalesce(sum(count), 0) FROM daily_counters")
+    finally:
+        await conn.close()
+    return rows, int(counted)

@@ -16,8 +16,7 @@ from botapi_server import BotApiServer, Call
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from chaos import answers  # noqa: E402
-from chaos_parts import Attempt  # noqa: E402
+from chaos_parts import Attempt, answers  # noqa: E402
 
 
 def _reply(chat: int, at: float) -> Call:
