@@ -63,7 +63,7 @@ from chaos_parts import (  # noqa: E402
     free_port,
     stored,
 )
-from load import question_mix  # noqa: E402
+from load_mix import question_mix  # noqa: E402
 
 from bot.core.desk import Desk  # noqa: E402
 from faq.cache import ArtefactCache  # noqa: E402
