@@ -55,6 +55,8 @@ class DayCounts(NamedTuple):
     clarify: int
     safety: int
     smalltalk: int
+    #: messages that got the crisis check-in (a risk signal without certainty)
+    checkins: int = 0
 
 
 @dataclass(frozen=True, slots=True)

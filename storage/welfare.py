@@ -107,6 +107,7 @@ class Welfare(StorageBase):
                     c["clarify"],
                     c["safety"],
                     c["smalltalk"],
+                    c["checkin"],
                 )
                 for day, c in per_day.items()
             ],

@@ -352,7 +352,7 @@ def write_csv(rows: list[UnansweredRow], out: IO[str]) -> None:
 
 
 def _counts(day: DayCounts) -> list[int]:
-    return [day.answered, day.unanswered, day.clarify, day.safety, day.smalltalk]
+    return [day.answered, day.unanswered, day.clarify, day.safety, day.smalltalk, day.checkins]
 
 
 def _cell(text: str) -> str:

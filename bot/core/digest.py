@@ -5,7 +5,7 @@ year ago, or past their ``review_by`` date: :func:`faq.freshness.due_for_review`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from bot.core.leiden import today as leiden_today
 from faq.freshness import Due, due_for_review
@@ -30,6 +30,9 @@ class Digest:
     stale: list[Due]
     #: suggested question variants waiting for review (/suggestions)
     suggestions: int = 0
+    #: crisis replies and check-ins in the last seven days (numbers only, no text)
+    crisis_week: int = 0
+    checkins_week: int = 0
 
 
 async def build_digest(storage: Storage, tree: FaqTree, *, now: datetime) -> Digest:
@@ -45,4 +48,15 @@ async def build_digest(storage: Storage, tree: FaqTree, *, now: datetime) -> Dig
     today = leiden_today(now)
     stale = due_for_review(tree, today)
     suggestions = await storage.count_suggestions(status="new")
-    return Digest(today, since, new, len(groups), thumbs_down, stale, suggestions)
+    week = await storage.stats(days=7, today=now.astimezone(UTC).date())
+    return Digest(
+        today,
+        since,
+        new,
+        len(groups),
+        thumbs_down,
+        stale,
+        suggestions,
+        crisis_week=sum(d.safety for d in week.per_day),
+        checkins_week=sum(d.checkins for d in week.per_day),
+    )

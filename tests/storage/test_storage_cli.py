@@ -181,8 +181,9 @@ def test_stats(env: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert out.startswith("Last 3 days (UTC), ")
     lines = out.splitlines()
-    assert lines[1].split() == ["day", "answered", "unanswered", "clarify", "safety", "smalltalk"]
-    assert lines[5].split() == ["total", "1", "1", "0", "0", "0"]
+    header = ["day", "answered", "unanswered", "clarify", "safety", "smalltalk", "checkins"]
+    assert lines[1].split() == header
+    assert lines[5].split() == ["total", "1", "1", "0", "0", "0", "0"]
     assert "Top entries: housing-find-room 1" in out
     assert "Languages: en 1, nl 1" in out
     assert "Feedback: 1 helpful, 0 not helpful (100% helpful)" in out
@@ -191,6 +192,7 @@ def test_stats(env: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
     data = json.loads(out)
     assert len(data["per_day"]) == 7
     assert data["per_day"][-1]["answered"] == 1
+    assert data["per_day"][-1]["checkins"] == 0
     assert data["top_entries"] == [{"entry": "housing-find-room", "count": 1}]
     assert data["helpful_ratio"] == 1.0
 

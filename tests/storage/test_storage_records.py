@@ -97,6 +97,8 @@ async def test_counters_and_stats(storage: Storage) -> None:
     await storage.count(kind="safety", entry="welfare-crisis", language="nl")
     await storage.count(kind="smalltalk", entry=None, language="en")
     await storage.count(kind="none-of-these", entry=None, language="en")
+    for _ in range(2):
+        await storage.count(kind="checkin", entry=None, language="fr")
     await storage.record_feedback(
         user_id=1, entry="housing-find-room", helpful=True, language="en", message_key="1:1"
     )
@@ -111,11 +113,11 @@ async def test_counters_and_stats(storage: Storage) -> None:
     today = datetime.now(UTC).date()
     stats = await storage.stats(days=3)
     assert [d.day for d in stats.per_day] == [today - timedelta(days=n) for n in (2, 1, 0)]
-    assert stats.per_day[0][1:] == (0, 0, 0, 0, 0)
-    assert stats.per_day[-1] == (today, 4, 1, 1, 1, 1)
+    assert stats.per_day[0][1:] == (0, 0, 0, 0, 0, 0)
+    assert stats.per_day[-1] == (today, 4, 1, 1, 1, 1, 2)
     assert stats.per_day[-1].answered == 4
     assert stats.top_entries == [("housing-find-room", 3), ("eduroam-connect", 1)]
-    assert stats.languages == {"en": 6, "de": 1, "nl": 1, "zh": 1}
+    assert stats.languages == {"en": 6, "fr": 2, "de": 1, "nl": 1, "zh": 1}
     assert (stats.helpful, stats.not_helpful) == (2, 1)
     assert stats.helpful_ratio == pytest.approx(2 / 3)
 
@@ -123,7 +125,7 @@ async def test_counters_and_stats(storage: Storage) -> None:
     old = await storage.stats(days=2, today=today - timedelta(days=5))
     assert old.top_entries == []
     assert old.helpful_ratio is None
-    assert all(d[1:] == (0, 0, 0, 0, 0) for d in old.per_day)
+    assert all(d[1:] == (0, 0, 0, 0, 0, 0) for d in old.per_day)
 
 
 async def test_counter_rows_use_empty_entry(storage: Storage, database_url: str) -> None:

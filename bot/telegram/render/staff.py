@@ -161,7 +161,8 @@ def _summary(title: str, stats: Stats) -> list[str]:
     lines = [
         f"<b>{escape(title)}</b>",
         f"answered {answered} · unanswered {unanswered} · did-you-mean {clarify} · "
-        f"crisis {sum(d.safety for d in days)} · smalltalk {sum(d.smalltalk for d in days)}",
+        f"crisis {sum(d.safety for d in days)} · check-ins {sum(d.checkins for d in days)} · "
+        f"smalltalk {sum(d.smalltalk for d in days)}",
     ]
     if answered + unanswered:
         lines.append(f"answer rate: {answered / (answered + unanswered):.0%}")
@@ -222,6 +223,10 @@ def digest_message(digest: Digest) -> str:
     else:
         lines.append(f"<b>New unanswered questions</b> since {since}: none")
     lines.append(f"Open in total: {plural(digest.open_groups, 'group')} → /unanswered")
+    lines.append(
+        f"Last 7 days: {plural(digest.crisis_week, 'crisis reply', 'crisis replies')}, "
+        f"{plural(digest.checkins_week, 'check-in')} (numbers only)"
+    )
     if digest.suggestions:
         lines.append(f"Suggested question variants to review: {digest.suggestions} → /suggestions")
     lines.append("")
