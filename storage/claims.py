@@ -191,7 +191,8 @@ class UpdateClaims:
     ) -> None:
         self._run = run
         self.owner = owner
-        self._deadline = deadline
+        #: seconds a claim waits for the database before claiming in memory only
+        self.deadline = deadline
         self._retry_after = retry_after
         self._clock = clock
         self._memory: OrderedDict[tuple[int, int], bool] = OrderedDict()  # → done
@@ -222,7 +223,7 @@ class UpdateClaims:
         now = utcnow()
         try:
             verdict = await within(
-                self._deadline,
+                self.deadline,
                 self._run(
                     lambda s: claim_update(
                         s, bot_id=bot_id, update_id=update_id, owner=self.owner, now=now
@@ -254,7 +255,7 @@ class UpdateClaims:
         now = utcnow()
         try:
             await within(
-                self._deadline,
+                self.deadline,
                 self._run(
                     lambda s: finish_update(
                         s, bot_id=bot_id, update_id=update_id, owner=self.owner, now=now
