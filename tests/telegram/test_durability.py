@@ -146,7 +146,7 @@ async def test_the_webhook_answers_without_waiting_for_the_claim_to_be_marked_ha
     url = _sqlite(tmp_path)
     fake = BotApiServer(TOKEN)
     async with _replica(tmp_path, "one", url, desk, fake) as (app, storage):
-        monkeypatch.setattr(storage.claims, "_deadline", 60.0)  # waiting would mean a minute
+        monkeypatch.setattr(storage.claims, "deadline", 60.0)  # waiting would mean a minute
         update = _update(fake, 5701, "how do I connect to eduroam")
         async with asyncio.timeout(20):
             assert await _post(app, update) == "fresh"
