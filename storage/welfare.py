@@ -6,6 +6,7 @@ be reached.
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -37,7 +38,10 @@ class Welfare(StorageBase):
     ) -> list[UnansweredGroup]:
         """Near-duplicate questions grouped, most frequent first (``status`` "all" or None: any)."""
         rows = await self._questions(status=status, since=since)
-        return [group_of(cluster) for cluster in group_rows(rows)[: max(limit, 0)]]
+        # grouping compares the texts pairwise: in a worker thread, so that a long backlog
+        # does not hold up every chat's replies while staff list it
+        clusters = await asyncio.to_thread(group_rows, rows)
+        return [group_of(cluster) for cluster in clusters[: max(limit, 0)]]
 
     async def set_status(self, *, question_id: int, status: str, note: str | None = None) -> int:
         """Set the status of the question's whole group; returns rows changed.
@@ -51,8 +55,9 @@ class Welfare(StorageBase):
         if row is None:
             raise KeyError(question_id)
         same_status = await self._questions(status=row.status)
+        clusters = await asyncio.to_thread(group_rows, same_status)  # as above
         group = next(
-            (c.rows for c in group_rows(same_status) if any(r.id == question_id for r in c.rows)),
+            (c.rows for c in clusters if any(r.id == question_id for r in c.rows)),
             [row],  # its status changed meanwhile: just this row
         )
         ids = sorted(r.id for r in group)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
-from storage import Storage
+from storage import Storage, welfare
 from storage.grouping import group_rows
 
 
@@ -123,3 +125,23 @@ async def test_status_errors(storage: Storage) -> None:
         await storage.set_status(question_id=1, status="done")
     with pytest.raises(ValueError, match="status"):
         await storage.unanswered_groups(status="done")
+
+
+async def test_grouping_runs_in_a_worker_thread(
+    storage: Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # pairwise grouping of a long backlog must not stall the event loop (every chat's replies)
+    threads: list[int] = []
+
+    def spy(rows: Any, **kwargs: Any) -> Any:
+        threads.append(threading.get_ident())
+        return group_rows(rows, **kwargs)
+
+    monkeypatch.setattr(welfare, "group_rows", spy)
+    for text in ("gym card price", "gym card price?"):
+        await storage.record_unanswered(user_id=None, text=text, language="en", candidates=[])
+    assert await storage.flush(5)
+    [group] = await storage.unanswered_groups()
+    assert await storage.set_status(question_id=group.id, status="resolved") == 2
+    assert len(threads) == 2
+    assert threading.get_ident() not in threads
