@@ -4,7 +4,9 @@ SQLite storage, the in-process fake Bot API)."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from botapi_server import BotApiServer, parse_html
@@ -255,3 +257,26 @@ async def test_empty_inline_query_offers_starters(driver: Driver, fake: BotApiSe
     answer = fake.inline_queries[query_id].answer
     assert answer is not None
     assert 1 <= len(answer["results"]) <= 10
+
+
+async def test_inline_search_runs_in_a_worker_thread(
+    driver: Driver,
+    fake: BotApiServer,
+    desk: Desk,
+    answer_question: Reply,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # matching is CPU work: on the event loop it would hold up every other chat meanwhile
+    threads: list[int] = []
+    search = desk.search
+
+    def spy(*args: Any, **kwargs: Any) -> list[Reply]:
+        threads.append(threading.get_ident())
+        return search(*args, **kwargs)
+
+    monkeypatch.setattr(desk, "search", spy)
+    query_id = fake.inline_query(fake.user(), answer_question.question)
+    await driver.deliver()
+    assert fake.inline_queries[query_id].answer is not None
+    assert len(threads) == 1
+    assert threading.get_ident() not in threads
