@@ -108,9 +108,14 @@ def _entry(doc: Doc) -> Entry | None:
                 translation = _translation(doc, str(lang), body)
                 if translation:
                     translations[str(lang)] = translation
-    if doc.problems or not isinstance(entry_id, str) or not isinstance(category, str):
+    # (a missing or malformed field has been recorded as a problem above)
+    if (
+        doc.problems
+        or not isinstance(entry_id, str)
+        or not isinstance(category, str)
+        or not isinstance(reviewed, date)
+    ):
         return None
-    assert isinstance(reviewed, date)
     return Entry(
         id=entry_id,
         category=category,
@@ -341,9 +346,11 @@ def load_tree(root: Path | str | None = None) -> FaqTree:
         problems.append(
             FaqProblem(root, None, "", "no FAQ entries found (expected <category>/<id>.yaml files)")
         )
-    if problems:
-        raise FaqLoadError(problems)
-    assert safety is not None
+    if problems or safety is None:
+        # safety.yaml that gave no rules has said why among the problems; never an empty error
+        raise FaqLoadError(
+            problems or [FaqProblem(safety_path, None, "", "no crisis rules could be read")]
+        )
     return FaqTree(
         root=root,
         entries=entries,

@@ -46,7 +46,8 @@ def alembic_config(url: str | None = None) -> Config:
 def head_revision() -> str:
     """The newest revision the code knows."""
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
+    if head is None:  # an install without its migrations (a packaging fault)
+        raise StorageError(f"no migrations found in {MIGRATIONS}")
     return head
 
 

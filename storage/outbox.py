@@ -81,9 +81,8 @@ class Outbox:
     def start(self) -> int:
         """Replay the journal left by an earlier run (and unheld siblings'), start the writer;
         returns how many records were re-enqueued."""
-        self._open_journal()
-        assert self._fd is not None
-        own = self._read_records(os.pread(self._fd, os.fstat(self._fd).st_size, 0))
+        fd = self._open_journal()
+        own = self._read_records(os.pread(fd, os.fstat(fd).st_size, 0))
         self._queue.extend(own)
         self._journal_lines = len(own)
         adopted = self._adopt_siblings()
@@ -284,9 +283,10 @@ class Outbox:
             self._remove_spool()
 
     # ------------------------------------------------------------------ files
-    def _open_journal(self) -> None:
+    def _open_journal(self) -> int:
+        """The journal's file descriptor, opened (and locked) on first use."""
         if self._fd is not None:
-            return
+            return self._fd
         self.spool_path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.spool_path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
         try:
@@ -296,6 +296,7 @@ class Outbox:
             # whole lines, but one may empty the file under the other
             log.error("outbox: %s is in use by another process; set REPLICA_ID", self.spool_path)
         self._fd = fd
+        return fd
 
     def _close_journal(self) -> None:
         if self._fd is not None:
@@ -304,14 +305,13 @@ class Outbox:
 
     def _journal(self, records: Sequence[Record]) -> None:
         """Append ``records`` to the journal and fsync it."""
-        self._open_journal()
-        assert self._fd is not None
+        fd = self._open_journal()
         data = "".join(dumps(r) + "\n" for r in records).encode("utf-8")
         view = memoryview(data)
         while view:
-            written = os.write(self._fd, view)
+            written = os.write(fd, view)
             view = view[written:]
-        os.fsync(self._fd)
+        os.fsync(fd)
         self._journal_lines += len(records)
         self._spool_on_disk = True
 

@@ -5,6 +5,7 @@ one job")."""
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,6 +50,22 @@ def strangers_in_bot(root: Path) -> list[str]:
     return found
 
 
+def asserts_in(root: Path) -> list[str]:
+    """``assert`` statements in the application's packages (they vanish under ``python -O``,
+    so a runtime guard there must raise a named error instead)."""
+    return [
+        f"{path.relative_to(root)}:{node.lineno}"
+        for folder in ("bot", "faq", "storage")
+        for path in sorted((root / folder).rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Assert)
+    ]
+
+
+def test_no_assert_guards_in_the_packages() -> None:
+    assert asserts_in(ROOT) == []
+
+
 def test_no_module_is_over_400_lines() -> None:
     assert len(modules(ROOT)) > 100  # the walk really finds the project's modules
     assert too_long(ROOT) == {}
@@ -72,3 +89,6 @@ def test_the_checks_see_a_long_module_and_a_stranger(tmp_path: Path) -> None:
     (tmp_path / "tests" / "test_short.py").write_text("x = 1\n" * MAX_LINES)
     assert too_long(tmp_path) == {"tests/test_long.py": MAX_LINES + 1}
     assert strangers_in_bot(tmp_path) == ["handlers.py", "tg/"]
+    (tmp_path / "faq").mkdir()
+    (tmp_path / "faq" / "x.py").write_text("def f(a):\n    assert a\n")
+    assert asserts_in(tmp_path) == ["faq/x.py:2"]

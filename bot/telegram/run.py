@@ -156,13 +156,16 @@ def parse_update(body: bytes, bot_app: BotApplication) -> Update | None:
     too deeply (RecursionError), or not shaped like an update (a message without its chat)."""
     try:
         data = json.loads(body)
-        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
-            return None
-        if _chatless(data):
-            return None
+    except (ValueError, RecursionError):  # not JSON (or not UTF-8), or nested too deeply
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+        return None
+    if _chatless(data):
+        return None
+    try:
         return Update.de_json(data, bot_app.bot)
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
-        return None
+        return None  # PTB could not build an update from this shape
 
 
 async def handle_update(
