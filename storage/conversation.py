@@ -7,11 +7,14 @@ What a conversation needs to remember between two updates, each with an expiry:
 - a pending handoff consent (the message that asked, and the question it offers), and a
   consent given without a question (the next message is the question);
 - the user's last question (offered to staff when they ask for a person) and last answer
-  (the context of a follow-up).
+  (the context of a follow-up);
+- how many times in a row the bot missed (a person is offered by the third miss);
+- the question behind an answer given during a handoff (its "also send to the team" button).
 
 Users appear only as their keyed hash; message keys are hashed too. Reads and writes never
-stop a reply: with the database away they log and answer "nothing remembered" (the caller
-then asks the user to ask again instead of promising anything). ``Storage.forget_user``
+stop a reply: each has a deadline (:data:`DEADLINE`), the database is not asked while the
+storage knows it is away, and then they log and answer "nothing remembered" (the caller
+asks the user to ask again instead of promising anything). ``Storage.forget_user``
 deletes a user's rows, and expired rows go with every purge. The last activity of an open
 handoff (for closing idle ones) is kept on the handoff itself.
 """
@@ -20,15 +23,16 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.claims import within
 from storage.errors import describe, is_unavailable
 from storage.hashing import Hasher
 from storage.models import ConversationState, Handoff, utcnow
@@ -36,6 +40,7 @@ from storage.records import MAX_TEXT, clean
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 Sessions = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 
 #: How long the question behind a "did you mean" message is kept.
@@ -48,6 +53,12 @@ AWAIT_FOR = timedelta(minutes=15)
 QUESTION_FOR = timedelta(minutes=30)
 #: How long the last answer is kept (the follow-up window is shorter; see bot.core.followup).
 ANSWER_FOR = timedelta(hours=1)
+#: Misses in a row are counted over this long (a miss after a quiet hour starts again).
+MISSES_FOR = timedelta(hours=1)
+#: How long an answer given during a handoff can still be sent to the team.
+RELAY_FOR = timedelta(days=1)
+#: The longest a reply waits for one read or write of the conversation state.
+DEADLINE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,11 +99,16 @@ class ConversationStore:
         hasher: Hasher,
         *,
         clock: Callable[[], datetime] = utcnow,
+        healthy: Callable[[], bool] = lambda: True,
+        deadline: float = DEADLINE,
     ) -> None:
         self._read = read
         self._write = write
         self._hasher = hasher
         self.clock = clock
+        #: False while the storage knows the database is away (nothing is tried then)
+        self.healthy = healthy
+        self.deadline = deadline
 
     # ------------------------------------------------------------------ generic
     @contextlib.asynccontextmanager
@@ -102,13 +118,20 @@ class ConversationStore:
         except Exception as exc:
             if not is_unavailable(exc):
                 raise
-            log.warning("conversation state: could not %s (%s)", what, describe(exc))
+            log.warning("conversation state: could not %s (%s)", what, describe(exc) or "timeout")
+
+    async def _run(self, work: Callable[[], Awaitable[T]]) -> T:
+        """``work()`` within the deadline; a database known to be away is not tried."""
+        if not self.healthy():
+            raise TimeoutError("the database is away")
+        return await within(self.deadline, work())
 
     async def _put(
         self, kind: str, user_hash: str, ref: str, data: dict[str, Any], ttl: timedelta
     ) -> bool:
         now = self.clock()
-        async with self._tolerant(f"keep {kind}"):
+
+        async def put() -> None:
             async with self._write() as session:
                 await session.execute(
                     delete(ConversationState).where(
@@ -125,12 +148,16 @@ class ConversationStore:
                         expires_at=now + ttl,
                     )
                 )
+
+        async with self._tolerant(f"keep {kind}"):
+            await self._run(put)
             return True
         return False
 
     async def _get(self, kind: str, ref: str, *, take: bool = False) -> ConversationState | None:
         now = self.clock()
-        async with self._tolerant(f"read {kind}"):
+
+        async def get() -> ConversationState | None:
             opener = self._write if take else self._read
             async with opener() as session:
                 row = (
@@ -147,15 +174,22 @@ class ConversationStore:
                 if row.expires_at <= now:
                     return None
                 return row
+
+        async with self._tolerant(f"read {kind}"):
+            return await self._run(get)
         return None
 
     async def _drop(self, kind: str, ref: str) -> None:
-        async with self._tolerant(f"drop {kind}"), self._write() as session:
-            await session.execute(
-                delete(ConversationState).where(
-                    ConversationState.kind == kind, ConversationState.ref == ref
+        async def drop() -> None:
+            async with self._write() as session:
+                await session.execute(
+                    delete(ConversationState).where(
+                        ConversationState.kind == kind, ConversationState.ref == ref
+                    )
                 )
-            )
+
+        async with self._tolerant(f"drop {kind}"):
+            await self._run(drop)
 
     def _message_ref(self, chat_id: int, message_id: int) -> str:
         return self._hasher.message(f"{chat_id}:{message_id}")
@@ -185,14 +219,50 @@ class ConversationStore:
     async def take_choices(self, *, chat_id: int, message_id: int) -> PendingChoices | None:
         """The question behind that message, forgotten once taken (None: unknown/expired)."""
         row = await self._get("choices", self._message_ref(chat_id, message_id), take=True)
+        return _choices(row)
+
+    async def find_choices(self, *, chat_id: int, message_id: int) -> PendingChoices | None:
+        """The question behind that message, kept (to see whose it is before taking it)."""
+        return _choices(await self._get("choices", self._message_ref(chat_id, message_id)))
+
+    def owned_by(self, pending: PendingChoices, user_id: int) -> bool:
+        """Whether ``pending`` was asked by ``user_id`` (False for a question of nobody)."""
+        return bool(pending.user_id_hash) and pending.user_id_hash == self._hasher.user(user_id)
+
+    # ------------------------------------------------------------------ misses in a row
+    async def count_miss(self, *, user_id: int) -> int:
+        """One more miss ("did you mean" or "I don't know"); how many in a row now."""
+        user_hash = self._hasher.user(user_id)
+        row = await self._get("misses", user_hash)
+        count = (int(row.data.get("count", 0)) if row is not None else 0) + 1
+        await self._put("misses", user_hash, user_hash, {"count": count}, MISSES_FOR)
+        return count
+
+    async def reset_misses(self, *, user_id: int) -> None:
+        """The user was answered: the misses start again from nothing."""
+        await self._drop("misses", self._hasher.user(user_id))
+
+    # ------------------------------------------------------------------ answers in a handoff
+    async def remember_relay(
+        self, *, chat_id: int, message_id: int, user_id: int, question: str, language: str
+    ) -> bool:
+        """The question answered in ``message_id`` during a handoff (its button may still
+        send it to the team)."""
+        data = {"question": clean(question, MAX_TEXT), "language": language}
+        return await self._put(
+            "relay",
+            self._hasher.user(user_id),
+            self._message_ref(chat_id, message_id),
+            data,
+            RELAY_FOR,
+        )
+
+    async def take_relay(self, *, chat_id: int, message_id: int) -> Remembered | None:
+        """That question, forgotten once taken (None: sent already, or gone)."""
+        row = await self._get("relay", self._message_ref(chat_id, message_id), take=True)
         if row is None:
             return None
-        return PendingChoices(
-            row.user_hash,
-            str(row.data["question"]),
-            str(row.data["language"]),
-            tuple((str(e), float(s)) for e, s in row.data.get("candidates", [])),
-        )
+        return Remembered(str(row.data["question"]), str(row.data["language"]), row.created_at)
 
     # ------------------------------------------------------------------ last question / answer
     async def remember_question(self, *, user_id: int, question: str, language: str) -> bool:
@@ -269,6 +339,17 @@ class ConversationStore:
         await self._drop("await", user_hash)
 
 
+def _choices(row: ConversationState | None) -> PendingChoices | None:
+    if row is None:
+        return None
+    return PendingChoices(
+        row.user_hash,
+        str(row.data["question"]),
+        str(row.data["language"]),
+        tuple((str(e), float(s)) for e, s in row.data.get("candidates", [])),
+    )
+
+
 async def delete_user(session: AsyncSession, *, user_hash: str) -> int:
     """Every conversation row of the user; how many."""
     result = await session.execute(
@@ -284,6 +365,17 @@ async def touch_handoff(session: AsyncSession, *, handoff_id: int, at: datetime)
     await session.execute(
         update(Handoff).where(Handoff.id == handoff_id).values(last_activity_at=at)
     )
+
+
+async def close_if_open(session: AsyncSession, *, handoff_id: int, at: datetime) -> bool:
+    """Close the handoff unless it is closed already; True when this call closed it (of two
+    replicas closing the same idle handoff, only one tells the people)."""
+    result = await session.execute(
+        update(Handoff)
+        .where(Handoff.id == handoff_id, Handoff.closed_at.is_(None))
+        .values(closed_at=at)
+    )
+    return bool(getattr(result, "rowcount", 0))
 
 
 async def idle_handoffs(session: AsyncSession, *, before: datetime) -> list[Handoff]:

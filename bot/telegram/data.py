@@ -1,5 +1,8 @@
 """Typed ``bot_data``, ``user_data`` and ``chat_data`` (PTB's ContextTypes): the bot's services
-and state, and per-user and per-chat memory (lost on restart, cleared by /forget). Handlers
+and state, and per-user and per-chat memory (lost on restart, cleared by /forget). What a
+conversation must remember across a restart lives in the database instead
+(:mod:`storage.conversation`); memory keeps locks, and a question behind a "did you mean" only
+when the database could not take it. Handlers
 read ``context.user_data.handoff`` or ``context.bot_data.settings``, never string keys."""
 
 from __future__ import annotations
@@ -62,7 +65,8 @@ def _handoff_state() -> HandoffState:
 
 @dataclass(frozen=True, slots=True)
 class PendingQuestion:
-    """A question behind a "did you mean" message, kept in memory only."""
+    """A question behind a "did you mean" message (from the database, or kept in memory
+    while the database could not take it)."""
 
     user_id: int | None
     question: str

@@ -3,6 +3,8 @@ it survives a reopen (a restart), expires, is taken once, and goes with /forget.
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -95,3 +97,69 @@ async def test_handoff_idle_time(storage: Storage) -> None:
     assert await storage.idle_handoffs(since=datetime.now(UTC) - timedelta(minutes=1)) == []
     await storage.close_handoff(handoff_id=number)
     assert await storage.idle_handoffs(since=later) == []
+
+
+async def test_choices_are_found_before_taken_and_know_their_owner(storage: Storage) -> None:
+    store = storage.conversation
+    await store.remember_choices(
+        chat_id=-5, message_id=3, user_id=1, question="q", language="en", candidates=[]
+    )
+    found = await store.find_choices(chat_id=-5, message_id=3)
+    assert found is not None
+    assert store.owned_by(found, 1)
+    assert not store.owned_by(found, 2)
+    assert await store.take_choices(chat_id=-5, message_id=3) is not None
+    await store.remember_choices(
+        chat_id=-5, message_id=4, user_id=None, question="q", language="en", candidates=[]
+    )
+    nobodys = await store.find_choices(chat_id=-5, message_id=4)
+    assert nobodys is not None
+    assert not store.owned_by(nobodys, 1)
+
+
+async def test_misses_in_a_row_count_up_and_start_again(storage: Storage) -> None:
+    store = storage.conversation
+    assert [await store.count_miss(user_id=1) for _ in range(3)] == [1, 2, 3]
+    assert await store.count_miss(user_id=2) == 1
+    await store.reset_misses(user_id=1)
+    assert await store.count_miss(user_id=1) == 1
+
+
+async def test_a_relayable_answer_is_taken_once(storage: Storage) -> None:
+    store = storage.conversation
+    assert await store.remember_relay(
+        chat_id=1, message_id=9, user_id=1, question="eduroam?", language="nl"
+    )
+    taken = await store.take_relay(chat_id=1, message_id=9)
+    assert taken is not None
+    assert (taken.text, taken.language) == ("eduroam?", "nl")
+    assert await store.take_relay(chat_id=1, message_id=9) is None
+
+
+async def test_nothing_is_tried_while_the_database_is_away(storage: Storage) -> None:
+    store = storage.conversation
+    await store.remember_question(user_id=1, question="kept", language="en")
+    store.healthy = lambda: False
+    assert not await store.remember_question(user_id=1, question="lost", language="en")
+    assert await store.recent_question(user_id=1) is None  # not asked: "nothing remembered"
+    store.healthy = lambda: True
+    kept = await store.recent_question(user_id=1)
+    assert kept is not None
+    assert kept.text == "kept"
+
+
+async def test_a_locked_database_does_not_hold_a_reply_up(tmp_path: Path) -> None:
+    path = tmp_path / "locked.sqlite3"
+    store = await Storage.open(f"sqlite+aiosqlite:///{path}", hash_secret=SECRET)
+    blocker = sqlite3.connect(path, timeout=0)
+    try:
+        blocker.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+        started = time.monotonic()
+        assert not await store.conversation.remember_question(
+            user_id=1, question="q", language="en"
+        )
+        assert time.monotonic() - started < 1.5  # the deadline, not the 5 s busy timeout
+    finally:
+        blocker.rollback()
+        blocker.close()
+        await store.close()

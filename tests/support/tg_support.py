@@ -121,16 +121,15 @@ def data_of(message: dict[str, Any]) -> list[str]:
 # --------------------------------------------------------------------------- shared fixtures
 def bot_settings(tmp_path: Path, **overrides: Any) -> Settings:
     """Settings for the in-process bot (nothing read from a ``.env``), plus ``overrides``."""
-    return Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        telegram_bot_token=TOKEN,
-        telegram_api_base_url="http://127.0.0.1:9/bot",
-        hash_secret=HASH_SECRET,
-        retention_days=RETENTION_DAYS,
-        data_dir=tmp_path / "data",
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
-        **overrides,
-    )
+    values: dict[str, Any] = {
+        "telegram_bot_token": TOKEN,
+        "telegram_api_base_url": "http://127.0.0.1:9/bot",
+        "hash_secret": HASH_SECRET,
+        "retention_days": RETENTION_DAYS,
+        "data_dir": tmp_path / "data",
+        "database_url": f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
+    }
+    return Settings(_env_file=None, **(values | overrides))  # type: ignore[call-arg]
 
 
 @asynccontextmanager

@@ -1,21 +1,38 @@
 """Issue 16 end to end: ``welcomebot run`` in a subprocess against the local Bot API test
 server over HTTP: profile texts, captions, edits, the typing indicator, the empty inline
-result, the reply to an out-of-scope question, a follow-up, fair limits."""
+result, the reply to an out-of-scope question, a follow-up, fair limits, and the state that
+survives a restart of the process ("did you mean", "none of these", a pending consent)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from botapi_server import BotApiServer
-from e2e_support import TOKEN, BotProcess, bot_env, button_data, running_bot, sent_to, wait_call
+from e2e_support import (
+    TOKEN,
+    BotProcess,
+    bot_database,
+    bot_env,
+    button_data,
+    edited_in,
+    running_bot,
+    sent_to,
+    wait_call,
+)
 
+from bot.core.desk import Desk
+from bot.telegram import callback_data as cb
 from faq.models import LANGUAGES
 
 pytestmark = pytest.mark.e2e
 
 USER_BASE = 7000
+STAFF_CHAT = -100777
+CLARIFY_TRIES = ("registration", "appointment", "help", "room", "permit", "housing")
+UNKNOWN = "Can I bring my cat on the train to Amsterdam?"
 
 
 @pytest.fixture(scope="module")
@@ -117,3 +134,57 @@ def test_thirty_taps_are_all_answered(api: BotApiServer, bot: BotProcess) -> Non
     api.send_text(user, "how do i connect to eduroam")
     answer = wait_call(api, bot, sent_to(USER_BASE + 5), since=mark).result
     assert "fb:eduroam-connect:en:1" in button_data(answer)
+
+
+def test_did_you_mean_none_of_these_and_consent_survive_a_restart(
+    api: BotApiServer, desk: Desk, tmp_path: Path
+) -> None:
+    clarify = next(
+        r
+        for r in (desk.reply(q, preferred_language="en") for q in CLARIFY_TRIES)
+        if r.kind == "clarify"
+    )
+    assert desk.reply(UNKNOWN, preferred_language="en").kind == "unanswered"
+    api.group_chat(STAFF_CHAT, "Welcome team")
+    env = bot_env(api, tmp_path, STAFF_CHAT_ID=str(STAFF_CHAT))
+    picker, refuser, asker = (api.user(USER_BASE + i) for i in (11, 12, 13))
+    before: dict[str, dict[str, object]] = {}
+    with running_bot(api, env, tmp_path) as bot:
+        for user in (picker, refuser):
+            mark = api.mark()
+            api.send_text(user, clarify.question)
+            before[str(user["id"])] = wait_call(api, bot, sent_to(user["id"]), since=mark).result
+        mark = api.mark()
+        api.send_text(asker, UNKNOWN)
+        miss = wait_call(api, bot, sent_to(asker["id"]), since=mark).result
+        mark = api.mark()
+        api.press(api.message(asker["id"], miss["message_id"]), "human", asker)
+        prompt = wait_call(api, bot, sent_to(asker["id"]), since=mark).result
+        assert UNKNOWN in prompt["text"]
+
+    # a new process on the same database: nothing in memory
+    with running_bot(api, env, tmp_path) as bot:
+        pick = clarify.suggestions[0]
+        mark = api.mark()
+        message = before[str(picker["id"])]
+        api.press(message, cb.encode("clarify", pick, language="en"), picker)
+        edit = wait_call(api, bot, edited_in(picker["id"]), since=mark).result
+        assert f"fb:{pick}:en:0" in button_data(edit)
+
+        mark = api.mark()
+        api.press(before[str(refuser["id"])], "none", refuser)
+        edit = wait_call(api, bot, edited_in(refuser["id"]), since=mark).result
+        assert "noted your question" in edit["text"]
+
+        mark = api.mark()
+        api.press(api.message(asker["id"], prompt["message_id"]), "hc:anon", asker)
+        posted = wait_call(api, bot, sent_to(STAFF_CHAT), since=mark).result
+        assert UNKNOWN in posted["text"]
+        assert "· en" in posted["text"]
+
+    async def recorded() -> set[tuple[str, str]]:
+        async with bot_database(tmp_path) as store:
+            return {(r.text, r.reason) for r in await store.unanswered_rows()}
+
+    # "none of these" after the restart recorded the question behind it for real
+    assert (clarify.question, "none-of-these") in asyncio.run(recorded())

@@ -104,60 +104,58 @@ async def _answer(press: Press) -> None:
     await send_entry(press.message, press.context, entry, press.answer_language, press.user_id)
 
 
-def _not_theirs(press: Press) -> bool:
-    """Whether the "did you mean" question under the pressed message is someone else's."""
-    chat_data = press.context.chat_data
-    pending = chat_data.pending.get(press.message.message_id) if chat_data else None
-    owner = pending.user_id if pending is not None else None
-    return not callback_owner.belongs_to(owner, press.user_id, press.message.chat)
-
-
 async def _clarify(press: Press) -> None:
     entry = press.entry()
     if entry is None:
         await press.expired()
         return
-    if _not_theirs(press):
+    pending, theirs = await take_question(press.context, press.message, press.user_id)
+    if not theirs:
         press.answered = True
         await callback_owner.not_yours(press.query, press.language)
         return
     await press.answer()
-    pending = take_question(press.context, press.message.message_id)
     await learning.picked(press.context, press.message, pending, entry, press.user_id)
     desk = press.context.desk
     reply = desk.entry_reply(entry, press.answer_language)
     await edit_rendered(press.query, Rendered.of(reply.text, answer_keyboard(reply, desk.tree)))
     await record_reply(press.context, reply, press.user_id)
+    conversation = press.context.storage.conversation
+    await conversation.reset_misses(user_id=press.user_id)
+    await conversation.remember_answer(user_id=press.user_id, entry=entry, language=reply.language)
 
 
 async def _none_of_these(press: Press) -> None:
-    if _not_theirs(press):
+    pending, theirs = await take_question(press.context, press.message, press.user_id)
+    if not theirs:
         press.answered = True
         await callback_owner.not_yours(press.query, press.language)
         return
     await press.answer()
-    pending = take_question(press.context, press.message.message_id)
-    lang = pending.language if pending else press.language
     storage = press.context.storage
-    if pending is not None:
-        await storage.record_unanswered(
-            user_id=pending.user_id,
-            text=pending.question,
-            language=pending.language,
-            candidates=pending.candidates,
-            reason="none-of-these",
-        )
-        if press.message.chat.type == Chat.PRIVATE:  # for a handoff ("talk to a person")
-            remember_unanswered(press.context, pending.question, pending.language)
+    tree = press.context.desk.tree
+    if pending is None:  # the question is gone (expired, /forget): promise nothing
+        lang = press.language
+        text = gettext(lang, "I no longer have that question. Please ask it again.")
+        await edit_rendered(press.query, Rendered.of(escape(text), unanswered_keyboard(lang, tree)))
+        return
+    lang = pending.language
+    await storage.record_unanswered(
+        user_id=pending.user_id,
+        text=pending.question,
+        language=pending.language,
+        candidates=pending.candidates,
+        reason="none-of-these",
+    )
+    if press.message.chat.type == Chat.PRIVATE:  # for a handoff ("talk to a person")
+        await remember_unanswered(press.context, press.user_id, pending.question, lang)
     await storage.count(kind="none-of-these", entry=None, language=lang)
     text = gettext(
         lang,
         "Thank you, I have noted your question so our team can add an answer. "
         "You could rephrase it, browse the topics, or talk to a person.",
     )
-    await edit_rendered(
-        press.query, Rendered.of(escape(text), unanswered_keyboard(lang, press.context.desk.tree))
-    )
+    await edit_rendered(press.query, Rendered.of(escape(text), unanswered_keyboard(lang, tree)))
 
 
 async def _feedback(press: Press) -> None:

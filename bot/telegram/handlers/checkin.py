@@ -95,4 +95,4 @@ async def on_checkin(press: Press) -> None:
     await record_reply(press.context, reply, press.user_id, event=event)
     await reply_rendered(press.message, render_reply(reply, desk.tree))
     if reply.kind == "unanswered" and press.message.chat.type == Chat.PRIVATE:
-        remember_unanswered(press.context, reply.question, reply.language)
+        await remember_unanswered(press.context, press.user_id, reply.question, reply.language)

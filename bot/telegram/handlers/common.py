@@ -93,25 +93,54 @@ async def record_reply(
     await recording.record_reply(context.storage, reply, user_id, event=event)
 
 
-def remember_question(
-    context: BotContext, message_id: int, reply: Reply, user_id: int | None
+async def remember_question(
+    context: BotContext, chat_id: int, message_id: int, reply: Reply, user_id: int | None
 ) -> None:
-    """Keep the question behind a "did you mean" message for "none of these" (bounded)."""
-    if context.chat_data is None:
+    """Keep the question behind a "did you mean" message for its buttons: in the database
+    (a restart or another replica keeps it), else in this process's memory (bounded)."""
+    candidates = tuple((c.entry, c.score) for c in reply.candidates)
+    stored = await context.storage.conversation.remember_choices(
+        chat_id=chat_id,
+        message_id=message_id,
+        user_id=user_id,
+        question=reply.question,
+        language=reply.language,
+        candidates=candidates,
+    )
+    if stored or context.chat_data is None:
         return
     pending = context.chat_data.pending
-    pending[message_id] = PendingQuestion(
-        user_id, reply.question, reply.language, tuple((c.entry, c.score) for c in reply.candidates)
-    )
+    pending[message_id] = PendingQuestion(user_id, reply.question, reply.language, candidates)
     while len(pending) > MAX_PENDING:
         pending.popitem(last=False)
 
 
-def take_question(context: BotContext, message_id: int) -> PendingQuestion | None:
-    """The question behind a "did you mean" message, forgotten once taken."""
-    if context.chat_data is None:
-        return None
-    return context.chat_data.pending.pop(message_id, None)
+async def take_question(
+    context: BotContext, message: Message, presser: int
+) -> tuple[PendingQuestion | None, bool]:
+    """The question behind the "did you mean" ``message`` and whether ``presser`` may take
+    it; taken (forgotten) when they may. ``(None, True)``: nothing is known of it any more.
+    The question's ``user_id`` is the presser when it was theirs, else None."""
+    store = context.storage.conversation
+    chat_id, message_id = message.chat.id, message.message_id
+    private = message.chat.type == Chat.PRIVATE
+    found = await store.find_choices(chat_id=chat_id, message_id=message_id)
+    if found is not None:
+        owner = presser if store.owned_by(found, presser) else None
+        if not private and found.user_id_hash and owner is None:
+            return None, False
+        taken = await store.take_choices(chat_id=chat_id, message_id=message_id)
+        if taken is None:  # taken meanwhile (a second press, another replica)
+            return None, True
+        return PendingQuestion(owner, taken.question, taken.language, taken.candidates), True
+    memory = context.chat_data.pending if context.chat_data is not None else None
+    kept = memory.get(message_id) if memory is not None else None
+    if kept is None or memory is None:
+        return None, True
+    if not (private or kept.user_id is None or kept.user_id == presser):
+        return None, False
+    del memory[message_id]
+    return kept, True
 
 
 def forget_questions(context: BotContext, user_id: int) -> None:

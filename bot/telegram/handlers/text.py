@@ -27,6 +27,7 @@ from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
 from bot.core.desk import Reply, noted_text
+from bot.core.followup import Previous, reply_in_context
 from bot.core.i18n import gettext
 from bot.telegram.context import BotContext
 from bot.telegram.handlers import handoff, learning
@@ -37,8 +38,11 @@ from bot.telegram.handlers.common import (
     reply_rendered,
     user_language,
 )
-from bot.telegram.render.answers import Rendered, render_reply
+from bot.telegram.render.answers import Rendered, render_reply, with_person
 from faq.markup import escape
+
+#: A "did you mean" offers a person too from this many misses in a row (the third).
+MISSES_BEFORE_A_PERSON = 3
 
 
 def blank(text: str) -> bool:
@@ -92,14 +96,52 @@ async def _typing(context: BotContext, chat_id: int) -> None:
         await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
 
 
-async def desk_reply(context: BotContext, chat_id: int, question: str, lang: str) -> Reply:
-    """The desk's reply in a worker thread, with the typing indicator sent meanwhile (and
+async def desk_reply(
+    context: BotContext,
+    chat_id: int,
+    question: str,
+    lang: str,
+    previous: Previous | None = None,
+) -> Reply:
+    """The desk's reply in a worker thread (read with the ``previous`` answer when it is a
+    follow-up, :mod:`bot.core.followup`), with the typing indicator sent meanwhile (and
     before the reply: the indicator's request is awaited first)."""
     typing = asyncio.create_task(_typing(context, chat_id))
     try:
-        return await asyncio.to_thread(context.desk.reply, question, preferred_language=lang)
+        return await asyncio.to_thread(
+            reply_in_context, context.desk, question, preferred_language=lang, previous=previous
+        )
     finally:
         await typing
+
+
+async def _previous(context: BotContext, user_id: int | None) -> Previous | None:
+    """The user's last answer, the context of a follow-up (None: none, or unknown)."""
+    if user_id is None:
+        return None
+    last = await context.storage.conversation.last_answer(user_id=user_id)
+    return Previous(last.text, last.language, last.at) if last is not None else None
+
+
+async def _remember(
+    context: BotContext, reply: Reply, user_id: int | None, *, private: bool
+) -> int:
+    """Keep what the next messages need (the answer for a follow-up, the question for a
+    handoff) and count misses in a row; how many misses in a row now (0: answered)."""
+    if user_id is None:
+        return 0
+    conversation = context.storage.conversation
+    if reply.kind == "answer" and reply.entry is not None:
+        await conversation.remember_answer(
+            user_id=user_id, entry=reply.entry, language=reply.language
+        )
+        await conversation.reset_misses(user_id=user_id)
+        return 0
+    if reply.kind not in ("clarify", "unanswered"):
+        return 0
+    if private:  # offered to the team with "talk to a person"
+        await handoff.remember_unanswered(context, user_id, reply.question, reply.language)
+    return await conversation.count_miss(user_id=user_id)
 
 
 async def on_text(update: Update, context: BotContext) -> None:
@@ -131,10 +173,15 @@ async def on_text(update: Update, context: BotContext) -> None:
     if private and await handoff.intercept(update, context, question):
         return  # the question for, or a message to, the team (human handoff)
     desk = context.desk
-    reply = await desk_reply(context, message.chat_id, question, lang)
     user_id = user.id if user else None
+    previous = await _previous(context, user_id)
+    reply = await desk_reply(context, message.chat_id, question, lang, previous)
     await record_reply(context, reply, user_id, event=_event(message))
+    misses = await _remember(context, reply, user_id, private=private)
     rendered = render_reply(reply, desk.tree)
+    if reply.kind == "clarify" and misses >= MISSES_BEFORE_A_PERSON:
+        # the bot keeps missing: a person is one tap away (an "I don't know" always offers one)
+        rendered = Rendered(rendered.parts, with_person(rendered.keyboard, reply.language))
     if reply.kind == "unanswered" and reply.out_of_scope is None:
         # recorded just above (the outbox keeps it until the database takes it)
         noted = f"\n\n<i>{escape(noted_text(reply.language))}</i>"
@@ -143,11 +190,9 @@ async def on_text(update: Update, context: BotContext) -> None:
     quote = not private or reply.is_checkin
     sent = await reply_rendered(message, rendered, quote=quote)
     if reply.kind == "clarify":
-        remember_question(context, sent.message_id, reply, user_id)
+        await remember_question(context, sent.chat_id, sent.message_id, reply, user_id)
     elif reply.kind == "answer":
         learning.remember_reply(context, sent.message_id, reply, user_id)
-    elif reply.kind == "unanswered" and private:
-        handoff.remember_unanswered(context, reply.question, reply.language)
 
 
 async def on_non_text(update: Update, context: BotContext) -> None:

@@ -248,6 +248,15 @@ def clarify_keyboard(reply: Reply, tree: FaqTree) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
+def with_person(keyboard: InlineKeyboardMarkup | None, lang: str) -> InlineKeyboardMarkup:
+    """``keyboard`` with a "talk to a person" row at the end (unless it has one)."""
+    rows = [list(row) for row in keyboard.inline_keyboard] if keyboard is not None else []
+    human = cb.encode("human")
+    if not any(b.callback_data == human for row in rows for b in row):
+        rows.append([_button(gettext(lang, "🙋 Talk to a person"), human)])
+    return InlineKeyboardMarkup(rows)
+
+
 def topic_rows(tree: FaqTree, lang: str) -> list[list[InlineKeyboardButton]]:
     """The welcome topics the tree has, two buttons a row."""
     present = set(tree.categories())

@@ -196,8 +196,10 @@ async def test_reject_and_refusals(
     assert (faq.root / "housing" / "housing-find-room.yaml").read_text(encoding="utf-8") == before
     statuses = {s.text: s.status for s in await storage.suggestions(status="all")}
     assert statuses[VAGUE] == "rejected"
-    # asked and picked again: the rejected row counts up and stays out of the queue
-    in_private = await _pick(driver, ana, VAGUE)
+    # asked and picked again (by someone else: Ana's follow-up would now get her last
+    # answer's entry): the rejected row counts up and stays out of the queue
+    bo = fake.user(1002, "Bo")
+    in_private = await _pick(driver, bo, VAGUE)
     assert await storage.flush(5)
     assert VAGUE not in {s.text for s in await storage.suggestions()}
     [rejected] = await storage.suggestions(status="rejected")
@@ -212,7 +214,7 @@ async def test_reject_and_refusals(
         answer = next(c for c in calls if c.method == "answerCallbackQuery")
         assert answer.params["text"] == text
     # strangers' presses (outside the staff chat): a silent answer, nothing changes
-    forge_press(fake, in_private, f"sgok:{spanish.id}", ana)
+    forge_press(fake, in_private, f"sgok:{spanish.id}", bo)
     calls = await driver.deliver()
     assert [c.method for c in calls] == ["answerCallbackQuery"]
     assert calls[0].params.get("text") is None

@@ -2,8 +2,9 @@
 :mod:`.relay`: the open conversation): /contact or "talk to a person" in a private chat, with a staff chat.
 
 1. The bot asks for consent: send the question anonymously, send it with the first name, or
-   cancel. The question is the user's last unanswered one (kept in memory for a while), else
-   the bot asks them to type it.
+   cancel. The question is the user's last unanswered one (the question behind a "did you
+   mean", or an "I don't know"; kept in the database for 30 minutes, like the pending consent,
+   so a restart loses neither), else the bot asks them to type it.
 2. The question goes to the staff chat with its language and a handoff number, and the first
    name only when the user chose to share it; never a username or Telegram id. The storage
    keeps the link from that staff-chat message to the user's chat (``open_handoff``) until

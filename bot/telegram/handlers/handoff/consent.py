@@ -26,7 +26,7 @@ from bot.telegram.handlers.common import (
     reply_rendered,
     user_language,
 )
-from bot.telegram.handlers.handoff.state import LIMIT_PERIOD, OPEN_FOR, HandoffState, Offer
+from bot.telegram.handlers.handoff.state import LIMIT_PERIOD, OPEN_FOR, HandoffState
 from bot.telegram.render.answers import Rendered, button_label
 from bot.telegram.render.staff import (
     handoff_question_message,
@@ -60,10 +60,15 @@ def handoff_state(context: BotContext) -> HandoffState:
     return data.handoff if data is not None else HandoffState()
 
 
-def remember_unanswered(context: BotContext, question: str, language: str) -> None:
-    """Keep the user's last unanswered question (memory only) for a handoff."""
-    if context.user_data is not None and question.strip():
-        context.user_data.handoff.remember(question, language)
+async def remember_unanswered(
+    context: BotContext, user_id: int, question: str, language: str
+) -> None:
+    """Keep the user's last question the bot could not answer, for a handoff (in the
+    database: offered after a restart too)."""
+    if question.strip():
+        await context.storage.conversation.remember_question(
+            user_id=user_id, question=question, language=language
+        )
 
 
 def end_keyboard(lang: str) -> InlineKeyboardMarkup:
@@ -179,7 +184,8 @@ async def offer(message: Message, context: BotContext, lang: str, user_id: int) 
     except StorageUnavailable:
         await reply_rendered(message, with_direct(unavailable_text(lang), lang))
         return False
-    question = handoff_state(context).recent_question()
+    conversation = context.storage.conversation
+    question = await conversation.recent_question(user_id=user_id)
     lines = [
         escape(
             gettext(
@@ -204,7 +210,12 @@ async def offer(message: Message, context: BotContext, lang: str, user_id: int) 
             f"<blockquote>{escape(question.text.strip())}</blockquote>",
         ]
     sent = await reply_rendered(message, Rendered.of("\n".join(lines), _consent_keyboard(lang)))
-    handoff_state(context).offer = Offer(sent.message_id, question)
+    await conversation.offer_handoff(
+        user_id=user_id,
+        message_id=sent.message_id,
+        question=question.text if question is not None else None,
+        language=question.language if question is not None else None,
+    )
     return True
 
 
@@ -291,14 +302,15 @@ async def on_consent(update: Update, context: BotContext) -> None:
     lang = await user_language(update, context)
     await answer_query(query)
     state = handoff_state(context)
+    user = query.from_user
+    conversation = context.storage.conversation
     if data.arg == "no" or not available(context, message.chat):
-        state.cancel()
+        await conversation.cancel_handoff(user_id=user.id)
         text = gettext(lang, "OK, I have not sent anything.")
         await edit_rendered(query, Rendered.of(escape(text)))
         return
-    user = query.from_user
     async with state.lock:
-        offered = state.take_offer(message.message_id)
+        offered = await conversation.take_offer(user_id=user.id, message_id=message.message_id)
         try:
             if await open_link(context, user.id) is not None:
                 await edit_rendered(query, already_open(lang))
@@ -311,12 +323,20 @@ async def on_consent(update: Update, context: BotContext) -> None:
             return
         share_name = data.arg == "name"
         if offered is None or offered.question is None:
-            state.await_question(share_name)
-            await edit_rendered(query, _type_it_text(lang))
+            # no question offered (or the offer is gone): the next message is the question
+            if await conversation.await_question(user_id=user.id, share_name=share_name):
+                await edit_rendered(query, _type_it_text(lang))
+            else:
+                await edit_rendered(query, Rendered.of(escape(unavailable_text(lang))))
             return
-        state.last_question = None
-        question = offered.question
+        await conversation.forget_question(user_id=user.id)
         reply = await open_with(
-            context, user, message.chat.id, question.text, question.language, share_name, lang
+            context,
+            user,
+            message.chat.id,
+            offered.question,
+            offered.language or lang,
+            share_name,
+            lang,
         )
     await edit_rendered(query, reply)

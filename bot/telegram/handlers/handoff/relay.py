@@ -37,7 +37,6 @@ from bot.telegram.handlers.handoff.consent import (
     open_with,
     send,
 )
-from bot.telegram.handlers.handoff.state import Awaiting
 from bot.telegram.render.answers import Rendered, render_reply
 from bot.telegram.render.staff import (
     handoff_follow_up_message,
@@ -76,8 +75,7 @@ async def intercept(update: Update, context: BotContext, text: str) -> bool:
         return False
     if not available(context, chat):
         return False
-    state = handoff_state(context)
-    waiting = state.waiting()
+    waiting = await context.storage.conversation.awaited(user_id=user.id)
     link: HandoffLink | None = None
     if waiting is None:
         try:
@@ -123,14 +121,15 @@ async def _post_typed_question(
     user: User,
     chat: Chat,
     text: str,
-    waiting: Awaiting,
+    share_name: bool,
     question_language: str,
     lang: str,
 ) -> None:
     """The question typed after consent goes to the team."""
     state = handoff_state(context)
+    conversation = context.storage.conversation
     async with state.lock:
-        state.awaiting = None
+        await conversation.cancel_handoff(user_id=user.id)
         try:
             limited = await limit_reached(context, user.id)
         except StorageUnavailable:
@@ -139,9 +138,9 @@ async def _post_typed_question(
             reply = Rendered.of(escape(limit_text(lang)))
         else:
             reply = await open_with(
-                context, user, chat.id, text, question_language, waiting.share_name, lang
+                context, user, chat.id, text, question_language, share_name, lang
             )
-    state.last_question = None
+    await conversation.forget_question(user_id=user.id)
     await reply_rendered(message, reply)
 
 
