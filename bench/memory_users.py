@@ -9,7 +9,8 @@ from the FAQ cache), driven through ``Application.process_update`` with the in-p
 Bot API (``tests/support``), which is emptied after each user so that only the bot's own
 memory grows. Each user sends one message: a greeting, or now and then an FAQ question (its
 answer's question is kept in ``chat_data`` for 👍/👎) or one the desk cannot answer (kept in
-``user_data`` to offer a handoff), so every per-user and per-chat structure gets an entry.
+the database to offer a handoff, :mod:`storage.conversation`; ``user_data`` holds only a
+handoff's lock), so every per-user and per-chat structure that can grow gets its entries.
 
 Prints, every ``--report`` users, the resident memory (VmRSS) and how many users and chats
 each structure holds: PTB's ``user_data`` and ``chat_data`` (bounded by

@@ -1,11 +1,11 @@
 """Bounded per-user and per-chat memory: ``user_data`` and ``chat_data`` of users and chats
 that have gone quiet are dropped, and at most so many are kept at once.
 
-PTB keeps each user's and chat's data (:mod:`bot.telegram.data`: the handoff state, the
-questions behind recent "did you mean" and answer messages) in plain dicts that only grow:
+PTB keeps each user's and chat's data (:mod:`bot.telegram.data`: a handoff's lock, the
+questions behind recent answer messages, a "did you mean" question the database could not
+take) in plain dicts that only grow:
 100,000 newcomers over a term would all stay in the process. Everything kept there is short
-lived by design (a question is offered for a handoff for 30 minutes, the bot waits 15 for
-a typed question), so a user's or chat's data is dropped after :data:`IDLE_SECONDS` without
+lived by design (what must last is in the database, :mod:`storage.conversation`), so a user's or chat's data is dropped after :data:`IDLE_SECONDS` without
 an update from them, and when more than :data:`MAX_KEPT` users (or chats) have been seen
 since, the least recently seen are dropped first.
 
@@ -27,9 +27,8 @@ from telegram.ext import Application, TypeHandler
 
 from bot.telegram.context import BotContext
 
-#: Seconds without an update after which a user's or chat's data is dropped: longer than
-#: anything kept there is used for (handoff question 30 min, awaited question 15 min), long
-#: enough for a 👍 pressed some hours after the answer.
+#: Seconds without an update after which a user's or chat's data is dropped: long enough for
+#: a 👍 pressed some hours after the answer (a handoff's state is in the database).
 IDLE_SECONDS = 6 * 3600.0
 #: The most users (and, separately, chats) whose data is kept at once.
 MAX_KEPT = 10_000
