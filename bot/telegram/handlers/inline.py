@@ -61,19 +61,14 @@ def _deep_link(username: str | None, entry_id: str) -> str | None:
     return f"https://t.me/{username}?start={entry_id}"
 
 
-async def on_inline_query(update: Update, context: BotContext) -> None:
-    """Answer an inline query with one article per matching entry (the answer as HTML)."""
-    query = update.inline_query
-    if query is None:
-        return
-    lang = await user_language(update, context)
-    desk = context.desk
-    text = query.query.strip()
-    # matching is CPU work: in a worker thread, so other updates are not held up meanwhile
-    replies = await (
-        asyncio.to_thread(desk.search, text, language=lang, limit=MAX_RESULTS)
+def _results(
+    desk: Desk, text: str, lang: str, username: str | None
+) -> list[InlineQueryResultArticle]:
+    """One article per matching entry (the answer as HTML); runs in a worker thread."""
+    replies = (
+        desk.search(text, language=lang, limit=MAX_RESULTS)
         if text
-        else asyncio.to_thread(_starter_replies, desk, lang)
+        else _starter_replies(desk, lang)
     )
     more = gettext(lang, "More answers in the bot")
     results = []
@@ -81,7 +76,7 @@ async def on_inline_query(update: Update, context: BotContext) -> None:
         if reply.entry is None:
             continue
         entry = desk.tree.entries[reply.entry]
-        link = _deep_link(context.bot.username, reply.entry)
+        link = _deep_link(username, reply.entry)
         results.append(
             InlineQueryResultArticle(
                 id=_result_id(reply.entry),
@@ -95,6 +90,20 @@ async def on_inline_query(update: Update, context: BotContext) -> None:
                 else None,
             )
         )
+    return results
+
+
+async def on_inline_query(update: Update, context: BotContext) -> None:
+    """Answer an inline query with one article per matching entry (the answer as HTML)."""
+    query = update.inline_query
+    if query is None:
+        return
+    lang = await user_language(update, context)
+    # matching and rendering ten answers are CPU work: in a worker thread, so that other
+    # updates (a stream of inline queries as people type) are not held up meanwhile
+    results = await asyncio.to_thread(
+        _results, context.desk, query.query.strip(), lang, context.bot.username
+    )
     button = None
     if not results:  # nothing to share: a way into the bot, where a person can help too
         label = gettext(lang, "No answer found: ask me in a private chat")
