@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from botapi_server import parse_html, strip_text
 from generate import OUT_OF_SCOPE, perturbed_questions
 
-from bot.core.desk import Desk
+from bot.core.desk import Desk, noted_text
 from bot.telegram.render.answers import render_reply
 from faq.loader import load_tree
+from faq.markup import escape
 from storage.records import MAX_TEXT, clean
 
 #: Telegram language codes of the simulated users (some the bot does not speak).
@@ -76,6 +77,9 @@ class Oracle:
         if key not in self._cache:
             reply = self.desk.reply(text, preferred_language=language)
             parts = render_reply(reply, self.desk.tree).parts
+            if reply.kind == "unanswered" and reply.out_of_scope is None:  # as on_text says
+                noted = f"\n\n<i>{escape(noted_text(reply.language))}</i>"
+                parts = (parts[0] + noted, *parts[1:])
             texts = tuple(strip_text(*parse_html(p))[0] for p in parts)
             self._cache[key] = Expected(
                 texts, reply.kind == "unanswered", clean(reply.question, MAX_TEXT)
